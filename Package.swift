@@ -1,0 +1,73 @@
+// swift-tools-version: 6.1
+// loomsim: a deterministic discrete-event simulation and capacity-planning testbed.
+// Dependency direction (top imports below, never upward), see DESIGN.md §2:
+//   loomsim (CLI) → Conformance, QueueingValidation, RealMode → Resilience → SimKernel → CGSL
+import PackageDescription
+
+let package = Package(
+    name: "loomsim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "loomsim", targets: ["loomsim"]),
+        .library(name: "SimKernel", targets: ["SimKernel"]),
+        .library(name: "Resilience", targets: ["Resilience"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries found through pkg-config, installed by scripts/setup.sh.
+        .systemLibrary(
+            name: "CGSL", pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]),
+        .systemLibrary(
+            name: "CFFmpeg", pkgConfig: "libavformat libavcodec libswscale libavutil",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
+
+        // Time, event queue, runtime contract, random streams, trace digest.
+        .target(
+            name: "SimKernel",
+            dependencies: [
+                "CGSL",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]),
+        // Pure policies: value types and state machines that take `now` and return decisions.
+        .target(
+            name: "Resilience",
+            dependencies: [
+                "SimKernel",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                "Yams",
+            ]),
+        // Queueing models with closed forms, used to validate the kernel (`loomsim check queueing`).
+        .target(
+            name: "QueueingValidation",
+            dependencies: ["SimKernel", .product(name: "DequeModule", package: "swift-collections")]),
+        // The wall-clock runtime and the real backends (SQLite store, libav, GPUs).
+        .target(
+            name: "RealMode",
+            dependencies: [
+                "SimKernel", "CFFmpeg",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        // Upstream conformance cases (Kubernetes HPA, Resilience4j) run against Resilience.
+        .target(name: "Conformance", dependencies: ["Resilience", "SimKernel"]),
+        .executableTarget(
+            name: "loomsim",
+            dependencies: [
+                "SimKernel", "Resilience", "QueueingValidation", "RealMode", "Conformance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "SimKernelTests", dependencies: ["SimKernel", "QueueingValidation"]),
+        .testTarget(name: "RealModeTests", dependencies: ["RealMode", "SimKernel"]),
+        .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "SimKernel"]),
+        .testTarget(name: "QueueingValidationTests", dependencies: ["QueueingValidation", "SimKernel"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Conformance"]),
+        .testTarget(name: "LoomsimCLITests", dependencies: ["loomsim"]),
+    ]
+)

@@ -1,0 +1,7 @@
+/// The policies `loomsim conform` knows, by command-line name.
+public let conformanceRunners: [any ConformanceRunner] = []
+
+/// The runner for `name`, or nil.
+public func conformanceRunner(named name: String) -> (any ConformanceRunner)? {
+    conformanceRunners.first { $0.policyName == name }
+}
