@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // C libraries found through pkg-config, installed by scripts/setup.sh.
@@ -33,6 +34,7 @@ let package = Package(
             dependencies: [
                 "CGSL",
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
         // Pure policies: value types and state machines that take `now` and return decisions.
         .target(
@@ -43,6 +45,8 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 "Yams",
             ]),
+        // Scenario files: YAML schema, validation with file:line:column errors, load profiles, fault timelines, SLOs.
+        .target(name: "ScenarioKit", dependencies: ["SimKernel", "Resilience", "Yams"]),
         // Queueing models with closed forms, used to validate the kernel (`loomsim check queueing`).
         .target(
             name: "QueueingValidation",
@@ -59,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "loomsim",
             dependencies: [
-                "SimKernel", "Resilience", "QueueingValidation", "RealMode", "Conformance",
+                "SimKernel", "Resilience", "QueueingValidation", "RealMode", "Conformance", "ScenarioKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -67,7 +71,8 @@ let package = Package(
         .testTarget(name: "RealModeTests", dependencies: ["RealMode", "SimKernel"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "SimKernel"]),
         .testTarget(name: "QueueingValidationTests", dependencies: ["QueueingValidation", "SimKernel"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["Conformance"]),
+        .testTarget(name: "ScenarioKitTests", dependencies: ["ScenarioKit", "SimKernel"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Conformance"], exclude: ["Fixtures"]),
         .testTarget(name: "LoomsimCLITests", dependencies: ["loomsim"]),
     ]
 )

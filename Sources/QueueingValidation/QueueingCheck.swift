@@ -27,32 +27,59 @@ public struct QueueingCheckResult: Sendable {
     }
 }
 
-/// Runs the analytic cases, one simulation per distinct model (its metrics share the run).
-/// Each model's seed is derived from the run seed and the model, so adding a case leaves the
-/// others' results unchanged.
-public func checkQueueing(
-    _ cases: [AnalyticCase], seed: UInt64, settings: BatchMeansSettings,
-    progress: (String) -> Void = { _ in }
-) -> [QueueingCheckResult] {
-    var order: [String] = []
-    var grouped: [String: [AnalyticCase]] = [:]
-    for c in cases {
-        if grouped[c.modelKey] == nil { order.append(c.modelKey) }
-        grouped[c.modelKey, default: []].append(c)
+/// One simulation the check needs: a distinct model and the metrics its cases ask for.
+public struct QueueingModelRun: Sendable {
+    public var key: String
+    public var label: String
+    public var model: QueueModel
+    public var metrics: [QueueMetric]
+    /// Derived from the run seed and the model, so adding a case leaves the others unchanged.
+    public var seed: UInt64
+
+    public func estimate(settings: BatchMeansSettings) -> BatchMeansEstimate {
+        BatchMeansEstimate(model: model, metrics: metrics, seed: seed, settings: settings)
     }
-    var estimates: [String: BatchMeansEstimate] = [:]
-    for key in order {
-        let group = grouped[key]!
-        var metrics: [QueueMetric] = []
-        for c in group where !metrics.contains(c.metric) { metrics.append(c.metric) }
-        progress("simulating \(group[0].modelName) \(group[0].model) for \(metrics.map(\.rawValue).joined(separator: ", "))")
-        let modelSeed = StableHash.streamSeed(runSeed: seed, streamName: key)
-        estimates[key] = BatchMeansEstimate(model: group[0].model, metrics: metrics, seed: modelSeed, settings: settings)
+}
+
+/// The cases of a check grouped into independent model runs. The runs may execute in any order
+/// or in parallel: each owns its random streams, so the results do not depend on scheduling.
+public struct QueueingCheckPlan: Sendable {
+    public let cases: [AnalyticCase]
+    public let runs: [QueueingModelRun]
+
+    public init(cases: [AnalyticCase], seed: UInt64) {
+        self.cases = cases
+        var runs: [QueueingModelRun] = []
+        var index: [String: Int] = [:]
+        for c in cases {
+            if let i = index[c.modelKey] {
+                if !runs[i].metrics.contains(c.metric) { runs[i].metrics.append(c.metric) }
+                continue
+            }
+            index[c.modelKey] = runs.count
+            runs.append(QueueingModelRun(
+                key: c.modelKey, label: "\(c.modelName) \(c.model)", model: c.model, metrics: [c.metric],
+                seed: StableHash.streamSeed(runSeed: seed, streamName: c.modelKey)))
+        }
+        self.runs = runs
     }
-    return cases.map { c in
-        let e = estimates[c.modelKey]!
-        return QueueingCheckResult(testCase: c, interval: e.intervals[c.metric]!, departures: e.departures, digest: e.digest)
+
+    /// The verdicts, in case order, given one estimate per run (in `runs` order).
+    public func results(estimates: [BatchMeansEstimate]) -> [QueueingCheckResult] {
+        precondition(estimates.count == runs.count)
+        var byKey: [String: BatchMeansEstimate] = [:]
+        for (run, estimate) in zip(runs, estimates) { byKey[run.key] = estimate }
+        return cases.map { c in
+            let e = byKey[c.modelKey]!
+            return QueueingCheckResult(testCase: c, interval: e.intervals[c.metric]!, departures: e.departures, digest: e.digest)
+        }
     }
+}
+
+/// Runs the analytic cases serially, one simulation per distinct model.
+public func checkQueueing(_ cases: [AnalyticCase], seed: UInt64, settings: BatchMeansSettings) -> [QueueingCheckResult] {
+    let plan = QueueingCheckPlan(cases: cases, seed: seed)
+    return plan.results(estimates: plan.runs.map { $0.estimate(settings: settings) })
 }
 
 private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }

@@ -42,7 +42,7 @@ struct BenchKernel: ParsableCommand {
             model = try QueueModel(arrivalRate: lam, service: try .exponential(mean: 1 / mu), servers: servers)
         } catch {
             printError("error: \(error)")
-            throw ExitCode.validationFailure
+            throw ExitCode.badInput
         }
         var tally = QueueTally()
         let simulator = QueueSimulator(model: model, seed: seed)

@@ -32,6 +32,9 @@ struct CheckQueueing: ParsableCommand {
     @Option(name: .long, help: "Most customers simulated per model, after the warm-up.")
     var maxCustomers: Int = 40_000_000
 
+    @Option(name: .long, help: "Models simulated at once (default: every core). Results do not depend on it.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     @Flag(name: .long, help: "Print the shipped case file and exit.")
     var printCases = false
 
@@ -39,6 +42,7 @@ struct CheckQueueing: ParsableCommand {
         guard precision > 0, precision < 1, precision.isFinite else {
             throw ValidationError("--precision must be between 0 and 1 (exclusive), got \(precision)")
         }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1, got \(jobs)") }
         guard maxCustomers >= 100_000 else {
             throw ValidationError("--max-customers must be at least 100000, got \(maxCustomers)")
         }
@@ -58,15 +62,19 @@ struct CheckQueueing: ParsableCommand {
             }
         } catch let error as QueueModelError {
             printError(error.message)
-            throw ExitCode.validationFailure
+            throw ExitCode.badInput
         }
         var settings = BatchMeansSettings()
         settings.targetRelativeHalfWidth = precision
         settings.maxDepartures = maxCustomers
         let started = Date()
-        let results = checkQueueing(parsed, seed: seed, settings: settings) { note in
-            printError("check: \(note)")
+        let plan = QueueingCheckPlan(cases: parsed, seed: seed)
+        let batchSettings = settings
+        let estimates = parallelMap(plan.runs, jobs: jobs) { run in
+            printError("check: simulating \(run.label) for \(run.metrics.map(\.rawValue).joined(separator: ", "))")
+            return run.estimate(settings: batchSettings)
         }
+        let results = plan.results(estimates: estimates)
         for r in results { print(r.line) }
         let failed = results.filter { !$0.passed }.count
         var digest = TraceDigest()

@@ -38,7 +38,7 @@ struct Conform: ParsableCommand {
         let data = try readInputFile(cases)
         guard let text = String(data: data, encoding: .utf8) else {
             printError("\(cases): error: not UTF-8 text; expected JSON lines")
-            throw ExitCode.validationFailure
+            throw ExitCode.badInput
         }
         let results = runConformanceCases(text, with: runner)
         var failed = 0

@@ -17,6 +17,26 @@ struct Loomsim: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [Check.self, Bench.self, Conform.self])
+
+    /// Like `ParsableCommand.main()`, but every kind of bad input (a wrong option, a bad value,
+    /// an unreadable file) exits with status 2, so scripts can tell it from a failed check (1).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { printError(message) }
+            exit(withError: code == .validationFailure ? ExitCode.badInput : code)
+        }
+    }
+}
+
+extension ExitCode {
+    /// Bad input: a wrong option or value, a missing or malformed file.
+    static let badInput = ExitCode(2)
 }
 
 /// `loomsim check ...`: self-checks of the simulator against known answers.
