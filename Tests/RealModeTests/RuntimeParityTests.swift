@@ -6,8 +6,11 @@ import XCTest
 
 /// A small service model written only against the `Runtime` contract: requests arrive every
 /// 3 ms; each takes a service time drawn from a named stream (1–8 ms) and has a 5 ms timeout;
-/// whichever fires first decides, and cancels the other. The decisions depend only on the
-/// scheduled times, so both runtimes must reach the same ones.
+/// whichever fires first decides, and cancels the other. Each request's decision depends only
+/// on its own two timers, scheduled from one reading of `now`, so both runtimes must reach the
+/// same decision for every request. (The interleaving of *different* requests' decisions may
+/// differ by wall-clock jitter when they fall within microseconds of each other, so decisions
+/// are compared in request order.)
 final class TimeoutModel {
     static let arrival = EventKind("parity.arrival")
     static let completion = EventKind("parity.completion")
@@ -15,7 +18,10 @@ final class TimeoutModel {
 
     let runtime: any Runtime
     let requests: Int
-    private(set) var decisions: [String] = []
+    private(set) var decisionLog: [(request: Int, decision: String)] = []
+
+    /// Decisions in request order.
+    var decisions: [String] { decisionLog.sorted { $0.request < $1.request }.map { "\($0.request):\($0.decision)" } }
 
     init(runtime: any Runtime, requests: Int) {
         self.runtime = runtime
@@ -33,11 +39,11 @@ final class TimeoutModel {
         let now = runtime.now
         var completionHandle: EventHandle?
         let timeoutHandle = try! runtime.schedule(at: now + .milliseconds(5), Self.timeout, entity: UInt64(id)) {
-            self.decisions.append("\(id):timeout")
+            self.decisionLog.append((id, "timeout"))
             if let c = completionHandle { self.runtime.cancel(c) }
         }
         completionHandle = try! runtime.schedule(at: now + serviceTime, Self.completion, entity: UInt64(id)) {
-            self.decisions.append("\(id):completed")
+            self.decisionLog.append((id, "completed"))
             self.runtime.cancel(timeoutHandle)
         }
         if id + 1 < requests {
