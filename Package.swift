@@ -45,6 +45,14 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 "Yams",
             ]),
+        // The platform's services and infrastructure as simulation models, on the runtime contract.
+        .target(
+            name: "LoomServices",
+            dependencies: [
+                "SimKernel", "Resilience",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]),
         // Scenario files: YAML schema, validation with file:line:column errors, load profiles, fault timelines, SLOs.
         .target(name: "ScenarioKit", dependencies: ["SimKernel", "Resilience", "Yams"]),
         // Queueing models with closed forms, used to validate the kernel (`loomsim check queueing`).
@@ -58,12 +66,16 @@ let package = Package(
                 "SimKernel", "CFFmpeg",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        // Results of runs: SQLite results database, HTML/Markdown/JSON/JUnit reports, charts, trace export.
+        .target(
+            name: "Reporting",
+            dependencies: ["SimKernel", .product(name: "GRDB", package: "GRDB.swift")]),
         // Upstream conformance cases (Kubernetes HPA, Resilience4j) run against Resilience.
         .target(name: "Conformance", dependencies: ["Resilience", "SimKernel"]),
         .executableTarget(
             name: "loomsim",
             dependencies: [
-                "SimKernel", "Resilience", "QueueingValidation", "RealMode", "Conformance", "ScenarioKit",
+                "SimKernel", "Resilience", "QueueingValidation", "RealMode", "Conformance", "ScenarioKit", "Reporting", "LoomServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -71,7 +83,9 @@ let package = Package(
         .testTarget(name: "RealModeTests", dependencies: ["RealMode", "SimKernel"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "SimKernel"]),
         .testTarget(name: "QueueingValidationTests", dependencies: ["QueueingValidation", "SimKernel"]),
+        .testTarget(name: "LoomServicesTests", dependencies: ["LoomServices", "SimKernel", "Resilience"]),
         .testTarget(name: "ScenarioKitTests", dependencies: ["ScenarioKit", "SimKernel"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "SimKernel"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance"], exclude: ["Fixtures"]),
         .testTarget(name: "LoomsimCLITests", dependencies: ["loomsim"]),
     ]
