@@ -1,0 +1,97 @@
+/// One run of the platform on the simulated runtime: builds the context, lets the caller add
+/// services, workloads and faults, then advances virtual time with the sampling loop (the
+/// metrics scrape every `sampleInterval`), ends the warm-up, accrues costs, and stops at the
+/// end of the run or when interrupted, returning everything measured.
+///
+/// Progress is reported through `progress` at every sample, so a CLI can draw a progress bar
+/// and honour Ctrl-C (set `interruptRequested`) between two samples: a run stopped early
+/// still returns consistent results, marked incomplete.
+public final class PlatformSimulation {
+    public let runtime: SimulatedRuntime
+    public let context: PlatformContext
+    public let duration: TimeAmount
+    public let warmUp: TimeAmount
+    public let sampleInterval: TimeAmount
+    /// Called after every sample with the simulated time reached.
+    public var progress: (Instant) -> Void = { _ in }
+    /// Set (from a signal handler's flag check in `progress`) to stop at the next sample.
+    public var interruptRequested = false
+
+    private var deployments: [Deployment] = []
+    private var costHooks: [(TimeAmount) -> Void] = []
+    private var finishHooks: [() -> Void] = []
+    private static let sampleKind = EventKind("platform.sample")
+    private static let warmUpKind = EventKind("platform.warmup-end")
+
+    /// A run of `duration` (warm-up included) seeded with `seed`.
+    public init(seed: UInt64, duration: TimeAmount, warmUp: TimeAmount = .zero,
+                sampleInterval: TimeAmount = .wholeSeconds(10)) throws(PlatformError) {
+        guard duration.nanoseconds > 0 else { throw PlatformError("the run's duration must be positive, got \(duration)") }
+        guard warmUp.nanoseconds >= 0, warmUp < duration else {
+            throw PlatformError("the warm-up (\(warmUp)) must be at least 0 and shorter than the run (\(duration))")
+        }
+        guard sampleInterval.nanoseconds > 0 else { throw PlatformError("the sampling interval must be positive") }
+        runtime = SimulatedRuntime(seed: seed)
+        context = PlatformContext(runtime: runtime)
+        self.duration = duration
+        self.warmUp = warmUp
+        self.sampleInterval = sampleInterval
+        context.metrics.registerGauge("cost.total", unit: "$") { [unowned context] in context.costs.total }
+    }
+
+    /// Includes a deployment's pods in the cost accounting.
+    public func track(_ deployment: Deployment) { deployments.append(deployment) }
+    /// Adds a cost that accrues per interval (GPU-hours, reserved capacity).
+    public func accrue(_ hook: @escaping (TimeAmount) -> Void) { costHooks.append(hook) }
+    /// Runs when the run ends (services report in-flight work, close windows).
+    public func onFinish(_ hook: @escaping () -> Void) { finishHooks.append(hook) }
+
+    /// What a run measured.
+    public struct Result {
+        public var snapshot: MetricsSnapshot
+        public var conservation: [ConservationLedger.Flow]
+        public var violations: [String]
+        public var digest: TraceDigest
+        public var endTime: Instant
+        /// False when the run was interrupted before its end.
+        public var complete: Bool
+    }
+
+    /// Runs to the end (or the interruption) and returns the measurements.
+    public func run() -> Result {
+        let end = Instant.zero + duration
+        if warmUp.nanoseconds > 0 {
+            context.after(warmUp, Self.warmUpKind) { [unowned self] in
+                self.context.metrics.endWarmUp(at: self.context.now)
+            }
+        }
+        var reached = Instant.zero
+        var complete = true
+        while reached < end {
+            let next = min(reached + sampleInterval, end)
+            // run(until:) only fails for a limit in the past, which `next` never is.
+            try! runtime.run(until: next)
+            let interval = next - reached
+            for d in deployments { d.accrueCost(over: interval) }
+            for hook in costHooks { hook(interval) }
+            context.metrics.sample(at: next)
+            reached = next
+            progress(reached)
+            if interruptRequested && reached < end {
+                complete = false
+                break
+            }
+        }
+        for hook in finishHooks { hook() }
+        return Result(
+            snapshot: context.metrics.snapshot(), conservation: context.ledger.snapshot,
+            violations: context.ledger.violations, digest: runtime.digest, endTime: reached, complete: complete)
+    }
+}
+
+/// A platform that cannot be built or run as configured.
+public struct PlatformError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
