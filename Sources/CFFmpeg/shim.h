@@ -2,7 +2,6 @@
 #define LOOMSIM_CFFMPEG_SHIM_H
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 #include <libavformat/avformat.h>
 #include <libavcodec/avcodec.h>
 #include <libavutil/avutil.h>
@@ -38,36 +37,28 @@ static inline int loom_frame_linesize(const AVFrame *frame, int plane) {
 }
 
 /*
- * Log capture. libav reports most failures as a bare code (AVERROR_INVALIDDATA: "Invalid data
- * found when processing input") and says *why* only in a log line ("moov atom not found",
- * "Cannot load libcuda.so.1", "partial file"). This callback keeps the last line at
- * AV_LOG_ERROR or worse per thread, so a typed error can carry both, and prints nothing:
- * callers surface the message through their errors instead of stderr noise.
- *
- * The buffer is a weak, thread-local definition so that every translation unit that includes
- * this header (Swift emits inline C functions into each object file that uses them) links to
- * the same storage. Each libav pipeline runs on one thread, so the line it reads is its own.
+ * Log capture (see RealMode/Media/LibavLog.swift for why). av_log hands its callback a
+ * va_list, which Swift cannot receive in a @convention(c) closure on Linux, so the callback
+ * is C: it formats lines at AV_LOG_ERROR or worse and passes them to
+ * loom_log_store_line, which RealMode defines in Swift (@_cdecl) and keeps per thread.
+ * No state lives here: Swift does not emit definitions of globals declared in headers.
  */
-__attribute__((weak)) _Thread_local char loom_log_last_error_line[512];
+void loom_log_store_line(int level, const char *line);
 
-static inline void loom_log_capture_callback(void *avcl, int level, const char *fmt, va_list vl) {
+static inline void loom_log_forward_callback(void *avcl, int level, const char *fmt, va_list vl) {
     (void)avcl;
     if (level > AV_LOG_ERROR || fmt == NULL) return;
-    size_t used = strlen(loom_log_last_error_line);
-    /* A line may arrive in pieces; a piece that follows a finished line starts a new one. */
-    if (used > 0 && loom_log_last_error_line[used - 1] == '\n') used = 0;
-    if (used >= sizeof loom_log_last_error_line - 1) used = 0;
+    char line[512];
     va_list copy;
     va_copy(copy, vl);
-    vsnprintf(loom_log_last_error_line + used, sizeof loom_log_last_error_line - used, fmt, copy);
+    vsnprintf(line, sizeof line, fmt, copy);
     va_end(copy);
+    loom_log_store_line(level, line);
 }
 
-/* Sets the log level to AV_LOG_ERROR (libx264 logs statistics at INFO) and installs the capture. */
-static inline void loom_log_capture_install(void) {
+/* Sets the log level to AV_LOG_ERROR (libx264 logs statistics at INFO) and installs the forwarding. */
+static inline void loom_log_install_forwarding(void) {
     av_log_set_level(AV_LOG_ERROR);
-    av_log_set_callback(loom_log_capture_callback);
+    av_log_set_callback(loom_log_forward_callback);
 }
-static inline const char *loom_log_last_error(void) { return loom_log_last_error_line; }
-static inline void loom_log_clear(void) { loom_log_last_error_line[0] = '\0'; }
 #endif

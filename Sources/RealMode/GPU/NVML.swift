@@ -85,7 +85,7 @@ struct NVML {
             var utilization: UInt32 = 0, period: UInt32 = 0
             let decoder = decoderUtilization.map { $0(device, &utilization, &period) }
             out.append(GPUDevice(
-                index: Int(index), name: String(cString: buffer), memoryBytes: mem.total,
+                index: Int(index), name: String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), memoryBytes: mem.total,
                 encoderCapacityPercent: encoder == Self.success && capacity > 0 ? Int(capacity) : nil,
                 hasDecoder: decoder == Self.success))
         }
