@@ -54,7 +54,7 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]),
         // Scenario files: YAML schema, validation with file:line:column errors, load profiles, fault timelines, SLOs.
-        .target(name: "ScenarioKit", dependencies: ["SimKernel", "Resilience", "Yams"]),
+        .target(name: "ScenarioKit", dependencies: ["SimKernel", "Yams"]),
         // Queueing models with closed forms, used to validate the kernel (`loomsim check queueing`).
         .target(
             name: "QueueingValidation",
@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "SimKernel"]),
         .testTarget(name: "QueueingValidationTests", dependencies: ["QueueingValidation", "SimKernel"]),
         .testTarget(name: "LoomServicesTests", dependencies: ["LoomServices", "SimKernel", "Resilience"]),
-        .testTarget(name: "ScenarioKitTests", dependencies: ["ScenarioKit", "SimKernel"]),
+        .testTarget(name: "ScenarioKitTests", dependencies: ["ScenarioKit", "SimKernel"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "SimKernel"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance"], exclude: ["Fixtures"]),
         .testTarget(name: "LoomsimCLITests", dependencies: ["loomsim"]),
