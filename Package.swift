@@ -69,7 +69,8 @@ let package = Package(
         // Results of runs: SQLite results database, HTML/Markdown/JSON/JUnit reports, charts, trace export.
         .target(
             name: "Reporting",
-            dependencies: ["SimKernel", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["SimKernel", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["README-conventions.md", "RESULTS-SCHEMA.md"]),
         // Upstream conformance cases (Kubernetes HPA, Resilience4j) run against Resilience.
         .target(name: "Conformance", dependencies: ["Resilience", "SimKernel"]),
         .executableTarget(

@@ -1,0 +1,140 @@
+/// What the chart panels read: one replication's series, indexed by key convention.
+struct ChartContext {
+    let catalog: SeriesCatalog
+    let warmUp: Double
+    let events: [NotableEvent]
+    let counters: [CounterTotal]
+    let replicated: Bool
+
+    init(replication: ReplicationResult, replicated: Bool) {
+        catalog = SeriesCatalog(replication.metrics)
+        warmUp = replication.metrics.warmUpEnd.seconds
+        events = replication.metrics.events
+        counters = replication.metrics.counters
+        self.replicated = replicated
+    }
+
+    var times: [Double] { catalog.times }
+}
+
+/// Builds the report's chart sections from series-key conventions (README-conventions.md):
+/// each panel looks for its keys, renders what exists and is skipped when there is no data.
+enum ChartPanels {
+    static let cellWidth = 600.0
+    static let wideWidth = 1220.0
+    /// Most label sets drawn in one chart; the rest are named in the caption.
+    static let maxLines = 8
+
+    static func sections(_ c: ChartContext) -> [ReportSection] {
+        let which = c.replicated ? " Charts show replication 1." : ""
+        var out: [ReportSection] = []
+        func add(_ id: String, _ title: String, _ intro: String, _ panels: [ChartPanel]) {
+            guard !panels.isEmpty else { return }
+            out.append(ReportSection(id: id, title: title, intro: intro + which, body: ChartPanel.grid(panels)))
+        }
+        add("scaling", "Load and scaling",
+            "Arrival rate per service (left axis) against desired and ready replicas (right axis, steps). Shaded: warm-up.",
+            loadPanels(c))
+        add("queues", "Queues", "Queue depth per priority.", queuePanels(c))
+        add("latency", "Latency over time", "Per sampling interval: p99 solid, p50 dashed.", latencyPanels(c))
+        add("breakers", "Circuit breakers", "State of every circuit breaker over time.", breakerPanels(c))
+        add("gpus", "GPUs", "Utilization per GPU type (left) with preemptions and CPU fallbacks per second (right).", gpuPanels(c))
+        add("ai-streaming", "AI and streaming", "Model cache hit rate; edge and CDN request rates.", aiStreamingPanels(c))
+        add("regions", "Regions", "Share of traffic served by each region; dashed lines mark failover and failback events.", regionPanels(c))
+        add("losses-cost", "Losses and cost", "Drops and dead letters by reason (totals after warm-up); cost over time.", lossAndCostPanels(c))
+        return out
+    }
+
+    // MARK: Load, queues, latency
+
+    static func loadPanels(_ c: ChartContext) -> [ChartPanel] {
+        var services = c.catalog.prefixes(endingWith: ".load")
+        for s in c.catalog.prefixes(endingWith: ".replicas") where !services.contains(s) { services.append(s) }
+        return services.compactMap { svc in
+            var series: [ChartSeries] = []
+            var loadUnit = "arrivals/s"
+            if let load = c.catalog.one(svc + ".load") {
+                if !load.series.unit.isEmpty { loadUnit = load.series.unit }
+                series.append(ChartSeries(label: "load", values: load.series.values, color: Palette.color(0), width: 2))
+            }
+            if let r = c.catalog.one(svc + ".replicas") {
+                series.append(ChartSeries(label: "replicas", values: r.series.values, color: Palette.color(1),
+                                          axis: .right, shape: .step, width: 2))
+            }
+            if let r = c.catalog.one(svc + ".ready_replicas") {
+                series.append(ChartSeries(label: "ready replicas", values: r.series.values, color: Palette.color(2),
+                                          axis: .right, shape: .step, style: .dashed, width: 2))
+            }
+            guard !series.isEmpty else { return nil }
+            let onlyRight = series.allSatisfy { $0.axis == .right }
+            if onlyRight { for i in series.indices { series[i].axis = .left } }
+            let chart = LineChart(title: "\(svc): load and replicas", times: c.times, series: series,
+                                  leftFormat: onlyRight ? .plain("replicas") : .plain(loadUnit),
+                                  rightFormat: .plain("replicas"), rightTitle: "replicas",
+                                  leftInteger: onlyRight, rightInteger: true, warmUpEnd: c.warmUp, width: cellWidth)
+            return ChartPanel(svg: chart.render())
+        }
+    }
+
+    /// Known priorities in urgency order, with fixed colours so every service's chart agrees.
+    static let priorities: [(name: String, color: String)] = [
+        ("critical", "#D55E00"), ("high", "#E69F00"), ("normal", "#0072B2"), ("medium", "#0072B2"),
+        ("low", "#009E73"), ("background", "#CC79A7"), ("batch", "#CC79A7"),
+    ]
+
+    static func queuePanels(_ c: ChartContext) -> [ChartPanel] {
+        c.catalog.prefixes(endingWith: ".queue_depth").compactMap { svc in
+            let entries = c.catalog.all(svc + ".queue_depth")
+            guard !entries.isEmpty else { return nil }
+            let rank = { (e: SeriesCatalog.Entry) -> Int in
+                let p = e.parsed.label("priority")?.lowercased() ?? ""
+                return priorities.firstIndex { $0.name == p } ?? priorities.count
+            }
+            let ordered = entries.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+            var fallback = 0
+            let series = ordered.prefix(maxLines).map { e -> ChartSeries in
+                let p = e.parsed.label("priority")
+                let known = priorities.first { $0.name == p?.lowercased() }?.color
+                if known == nil { fallback += 1 }
+                return ChartSeries(label: p ?? e.parsed.shortLabel, values: e.series.values,
+                                   color: known ?? Palette.color(fallback + 4), width: 1.8)
+            }
+            let unit = entries[0].series.unit
+            let chart = LineChart(title: "\(svc): queue depth by priority", times: c.times, series: series,
+                                  leftFormat: .plain(unit.isEmpty ? "items" : unit), warmUpEnd: c.warmUp, width: cellWidth)
+            return ChartPanel(svg: chart.render(), caption: overflow(entries.count))
+        }
+    }
+
+    static func latencyPanels(_ c: ChartContext) -> [ChartPanel] {
+        var bases = c.catalog.prefixes(endingWith: ".p99")
+        for b in c.catalog.prefixes(endingWith: ".p50") where !bases.contains(b) { bases.append(b) }
+        return bases.compactMap { base in
+            let p99 = c.catalog.all(base + ".p99"), p50 = c.catalog.all(base + ".p50")
+            var labelSets: [String] = []
+            for e in p99 + p50 where !labelSets.contains(e.parsed.labelText) { labelSets.append(e.parsed.labelText) }
+            var series: [ChartSeries] = []
+            for (i, labels) in labelSets.prefix(maxLines).enumerated() {
+                let entry = (p99 + p50).first { $0.parsed.labelText == labels }
+                let name = labels.isEmpty ? "" : (entry?.parsed.shortLabel ?? labels) + " "
+                if let e = p99.first(where: { $0.parsed.labelText == labels }) {
+                    series.append(ChartSeries(label: name + "p99", values: e.series.values, color: Palette.color(i), width: 2))
+                }
+                if let e = p50.first(where: { $0.parsed.labelText == labels }) {
+                    series.append(ChartSeries(label: name + "p50", values: e.series.values, color: Palette.color(i),
+                                              style: .dashed, width: 1.5))
+                }
+            }
+            guard !series.isEmpty else { return nil }
+            let unit = (p99.first ?? p50.first)?.series.unit ?? "s"
+            let chart = LineChart(title: "\(base): latency percentiles", times: c.times, series: series,
+                                  leftFormat: unit == "s" ? .seconds : .plain(unit), warmUpEnd: c.warmUp, width: cellWidth)
+            return ChartPanel(svg: chart.render(), caption: overflow(labelSets.count))
+        }
+    }
+
+    /// A caption naming how many label sets a chart left out.
+    static func overflow(_ count: Int) -> String? {
+        count > maxLines ? "\(count - maxLines) more label sets not drawn; see All measurements." : nil
+    }
+}
