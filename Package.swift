@@ -59,6 +59,9 @@ let package = Package(
         .target(
             name: "QueueingValidation",
             dependencies: ["SimKernel", .product(name: "DequeModule", package: "swift-collections")]),
+        // Runs scenarios: builds the platform per replication, drives workloads and faults,
+        // evaluates SLOs across replications and hands the results to Reporting.
+        .target(name: "ScenarioRunner", dependencies: ["ScenarioKit", "LoomServices", "Reporting", "SimKernel"]),
         // The wall-clock runtime and the real backends (SQLite store, libav, GPUs).
         .target(
             name: "RealMode",
@@ -76,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "loomsim",
             dependencies: [
-                "SimKernel", "Resilience", "QueueingValidation", "RealMode", "Conformance", "ScenarioKit", "Reporting", "LoomServices",
+                "SimKernel", "Resilience", "QueueingValidation", "RealMode", "Conformance", "ScenarioKit", "Reporting", "LoomServices", "ScenarioRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -86,6 +89,7 @@ let package = Package(
         .testTarget(name: "QueueingValidationTests", dependencies: ["QueueingValidation", "SimKernel"]),
         .testTarget(name: "LoomServicesTests", dependencies: ["LoomServices", "SimKernel", "Resilience"]),
         .testTarget(name: "ScenarioKitTests", dependencies: ["ScenarioKit", "SimKernel"], exclude: ["Fixtures"]),
+        .testTarget(name: "ScenarioRunnerTests", dependencies: ["ScenarioRunner", "ScenarioKit", "LoomServices"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "SimKernel"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance"], exclude: ["Fixtures"]),
         .testTarget(name: "LoomsimCLITests", dependencies: ["loomsim"]),

@@ -3,12 +3,16 @@
 public enum FaultKind: String, Sendable, CaseIterable, Hashable {
     case regionOutage
     case networkPartition
+    /// A fraction of packets between two regions is lost (magnitude: the rate).
+    case packetLoss
     case nodeLoss
     case podLoss
     case gpuLoss
     case dependencyErrors
     case dependencyLatency
     case datastoreOutage
+    /// Replication to a datastore's replicas lags (magnitude: seconds).
+    case replicationLag
     case modelLoadFailure
     case cdnOutage
     case clockSkew
