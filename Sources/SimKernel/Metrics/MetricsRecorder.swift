@@ -114,7 +114,8 @@ public final class MetricsRecorder {
             let empty = w.totalCount == 0
             latencyStates[i].p50.append(empty ? .nan : Double(w.valueAtPercentile(50)) / 1e6)
             latencyStates[i].p99.append(empty ? .nan : Double(w.valueAtPercentile(99)) / 1e6)
-            latencyStates[i].window.reset()
+            // Clearing a histogram walks all its buckets: skip the ones nothing was recorded in.
+            if !empty { latencyStates[i].window.reset() }
         }
         lastSample = time
     }
