@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "RealMode",
             dependencies: [
-                "SimKernel", "CFFmpeg",
+                "SimKernel", "LoomServices", "CFFmpeg",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         // Results of runs: SQLite results database, HTML/Markdown/JSON/JUnit reports, charts, trace export.
