@@ -14,7 +14,7 @@ public protocol PlatformInstance: AnyObject {
 
 /// Builds a platform into a simulation for a scenario; throws `PlatformError` for a topology
 /// that cannot be built.
-public typealias PlatformFactory = (Scenario, PlatformSimulation) throws -> any PlatformInstance
+public typealias PlatformFactory = @Sendable (Scenario, PlatformSimulation) throws -> any PlatformInstance
 
 /// Turns a scenario fault into the platform's fault vocabulary.
 enum FaultMapping {

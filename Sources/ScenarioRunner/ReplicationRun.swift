@@ -24,7 +24,7 @@ public struct ReplicationRun {
     }
 
     /// What one replication produced.
-    public struct Outcome {
+    public struct Outcome: Sendable {
         public var index: Int
         public var seed: UInt64
         public var result: PlatformSimulation.Result

@@ -47,7 +47,7 @@ public final class PlatformSimulation {
     public func onFinish(_ hook: @escaping () -> Void) { finishHooks.append(hook) }
 
     /// What a run measured.
-    public struct Result {
+    public struct Result: Sendable {
         public var snapshot: MetricsSnapshot
         public var conservation: [ConservationLedger.Flow]
         public var violations: [String]

@@ -36,6 +36,9 @@ public final class MetricsRecorder {
         var p99: [Double] = []
     }
 
+    /// An empty histogram of the shape every latency uses.
+    private let emptyHistogram = Histogram<UInt64>(
+        lowestDiscernibleValue: 1, highestTrackableValue: 30 * 86_400 * 1_000_000, numberOfSignificantValueDigits: .three)
     private var times: [Instant] = []
     private var gauges: [Gauge] = []
     private var counterStates: [CounterState] = []
@@ -70,8 +73,7 @@ public final class MetricsRecorder {
     public func registerLatency(_ key: String) -> Latency {
         if let i = latencyStates.firstIndex(where: { $0.key == key }) { return Latency(index: i) }
         // Microsecond resolution from 1 µs to 30 days, three significant digits.
-        let h = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 30 * 86_400 * 1_000_000, numberOfSignificantValueDigits: .three)
-        latencyStates.append(LatencyState(key: key, whole: h, window: h,
+        latencyStates.append(LatencyState(key: key, whole: emptyHistogram, window: emptyHistogram,
             p50: Array(repeating: .nan, count: times.count), p99: Array(repeating: .nan, count: times.count)))
         return Latency(index: latencyStates.count - 1)
     }
@@ -114,8 +116,9 @@ public final class MetricsRecorder {
             let empty = w.totalCount == 0
             latencyStates[i].p50.append(empty ? .nan : Double(w.valueAtPercentile(50)) / 1e6)
             latencyStates[i].p99.append(empty ? .nan : Double(w.valueAtPercentile(99)) / 1e6)
-            // Clearing a histogram walks all its buckets: skip the ones nothing was recorded in.
-            if !empty { latencyStates[i].window.reset() }
+            // Clearing a histogram walks all its buckets in unspecialized generic code; assigning
+            // the shared empty one is a reference copy (the next record copies it once, a memcpy).
+            if !empty { latencyStates[i].window = emptyHistogram }
         }
         lastSample = time
     }
@@ -124,7 +127,7 @@ public final class MetricsRecorder {
     public func endWarmUp(at time: Instant) {
         warmUpEnd = time
         for i in counterStates.indices { counterStates[i].atWarmUpEnd = counterStates[i].total }
-        for i in latencyStates.indices { latencyStates[i].whole.reset() }
+        for i in latencyStates.indices { latencyStates[i].whole = emptyHistogram }
     }
 
     /// The total of a counter since the warm-up.

@@ -1,0 +1,114 @@
+/// One downstream dependency of the recording service behind its own circuit breaker (seed §1.3.1
+/// `RecordingServiceCircuitBreaker{videoProcessingCB, notificationCB, analyticsCB}`).
+///
+/// The call goes to an endpoint modelled as a `QueueingResource` named `recording-><dependency>`
+/// (its concurrency, latency, and any fault a scenario injects on that name). The breaker is the
+/// real Resilience4j state machine: this wrapper asks it for permission, reports each call's
+/// outcome and duration, arms the timers it asks for, publishes its state as the gauge
+/// `breaker.state{from=recording,to=<dependency>}` and notes its transitions.
+final class RecordingDependency {
+    /// How one call went.
+    enum CallResult: Equatable {
+        case succeeded
+        /// The call was made and failed (`error`, `timeout`, `queue-full`, `unavailable`, `refused`).
+        case failed(reason: String)
+        /// The breaker refused the call; it may admit one again after `retryAfter`.
+        case notPermitted(retryAfter: Instant?)
+    }
+
+    let configuration: RecordingDependencyConfiguration
+    let endpoint: QueueingResource
+    private(set) var breaker: CircuitBreaker
+    private var timer: EventHandle?
+    private let context: PlatformContext
+    private let subject: String
+    private static let timerKind = EventKind("recording.breaker-timer")
+
+    init(configuration: RecordingDependencyConfiguration, breaker config: CircuitBreakerConfig, context: PlatformContext) throws {
+        self.configuration = configuration
+        self.context = context
+        subject = configuration.endpointName
+        endpoint = QueueingResource(name: configuration.endpointName, capacity: configuration.concurrency, queueLimit: 0,
+                                    serviceTime: configuration.latency, context: context)
+        breaker = try CircuitBreaker(config: config, now: context.now)
+        context.metrics.registerGauge(metricKey("breaker.state", [("from", RecordingService.serviceName), ("to", configuration.name)]),
+                                      unit: "state") { [unowned self] in Self.gaugeValue(self.breaker.state) }
+        if let pending = breaker.pendingTimer { arm(pending) }
+    }
+
+    var name: String { configuration.name }
+    var state: CircuitBreakerState { breaker.state }
+
+    /// Calls the dependency through the breaker. `accept` runs on a successful reply and may
+    /// refuse it (the video-processing hand-off hook); a refusal counts as a failed call.
+    func call(entity: UInt64, accept: (() -> Bool)? = nil, completion: @escaping (CallResult) -> Void) {
+        let permission = breaker.tryAcquirePermission(now: context.now)
+        handle(permission.events)
+        guard permission.isPermitted else {
+            completion(.notPermitted(retryAfter: breaker.retryAfter))
+            return
+        }
+        endpoint.submit(entity: entity) { [unowned self] outcome in
+            var reason: String?
+            var duration = TimeAmount.zero
+            switch outcome {
+            case let .served(wait, service):
+                duration = wait + service
+                if duration > self.configuration.callTimeout { reason = "timeout" }
+            case let .failed(wait, service):
+                duration = wait + service
+                reason = "error"
+            case .rejected(let why):
+                reason = why.rawValue
+            }
+            if reason == nil, let accept, !accept() { reason = "refused" }
+            self.handle(self.breaker.onResult(reason == nil ? .success : .failure, duration: duration, now: self.context.now))
+            completion(reason.map { .failed(reason: $0) } ?? .succeeded)
+        }
+    }
+
+    private func handle(_ events: [CircuitBreakerEvent]) {
+        for event in events {
+            switch event {
+            case let .stateTransition(from, to):
+                let kind: String
+                switch to {
+                case .open, .forcedOpen: kind = "breaker.opened"
+                case .halfOpen: kind = "breaker.half_opened"
+                case .closed: kind = "breaker.closed"
+                case .disabled, .metricsOnly: kind = "breaker.changed"
+                }
+                context.metrics.note(kind, subject: subject, detail: "\(from) → \(to)", at: context.now)
+            case .armTimer(let t):
+                arm(t)
+            case .cancelTimer:
+                if let timer { context.runtime.cancel(timer) }
+                timer = nil
+            case .failureRateExceeded, .slowCallRateExceeded, .reset:
+                break
+            }
+        }
+    }
+
+    private func arm(_ t: CircuitBreakerTimer) {
+        if let timer { context.runtime.cancel(timer) }
+        timer = context.at(t.due, Self.timerKind) { [weak self] in
+            guard let self else { return }
+            self.timer = nil
+            self.handle(self.breaker.timerFired(t, now: self.context.now))
+        }
+    }
+
+    /// The gauge encoding of the conventions: 0 closed, 1 half-open, 2 open, 3 forced-open,
+    /// 4 disabled, 5 metrics-only.
+    static func gaugeValue(_ state: CircuitBreakerState) -> Double {
+        switch state {
+        case .closed: return 0
+        case .halfOpen: return 1
+        case .open: return 2
+        case .forcedOpen: return 3
+        case .disabled: return 4
+        case .metricsOnly: return 5
+        }
+    }
+}

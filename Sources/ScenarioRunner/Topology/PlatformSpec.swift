@@ -1,0 +1,76 @@
+import LoomServices
+import ScenarioKit
+
+/// The platform a scenario describes: which services run and how they are configured, decoded
+/// from `topology:` and `policies:` (documented in Scenarios/README.md).
+///
+/// A service runs when `topology.services` lists it or a workload targets it; every key the
+/// scenario does not set keeps the service's seed-derived default.
+public struct PlatformSpec: Sendable {
+    public static let serviceNames = ["recording", "video-processing", "ai-ml", "streaming", "analytics", "user-management"]
+
+    public var region = "us-east-1"
+    /// The services to run, in `serviceNames` order.
+    public var services: [String] = []
+    public var video: VideoProcessingConfiguration?
+
+    /// Reads `topology` and `policies` from the scenario's root, reporting every problem through
+    /// the readers' sink.
+    public static func decode(root: NodeReader) -> PlatformSpec {
+        var spec = PlatformSpec()
+        var wanted = Set<String>()
+        if let topology = root.child("topology") {
+            _ = topology.checkKeys(["region", "services"])
+            if let region = topology.optional("region", as: .identifier) { spec.region = region }
+            if let services = topology.child("services") {
+                for (name, reader) in services.entries() {
+                    guard serviceNames.contains(name) else {
+                        reader.error("unknown service \"\(name)\"", expected: "one of \(serviceNames.joined(separator: ", "))")
+                        continue
+                    }
+                    wanted.insert(name)
+                    spec.apply(service: name, reader)
+                }
+            }
+        }
+        for workload in root.child("load")?.child("workloads")?.elements() ?? [] {
+            guard let targetReader = workload.child("target"), let target = targetReader.value(as: .string) else { continue }
+            if serviceNames.contains(target) {
+                wanted.insert(target)
+            } else {
+                targetReader.error("\"\(target)\" is not a service", expected: "one of \(serviceNames.joined(separator: ", "))")
+            }
+        }
+        if let policies = root.child("policies") { spec.applyPolicies(policies) }
+        spec.services = serviceNames.filter { wanted.contains($0) }
+        if wanted.contains("video-processing") && spec.video == nil { spec.video = VideoProcessingConfiguration(region: spec.region) }
+        return spec
+    }
+
+    mutating func apply(service name: String, _ reader: NodeReader) {
+        switch name {
+        case "video-processing":
+            var c = video ?? VideoProcessingConfiguration(region: region)
+            ServiceDecoders.video(reader, into: &c)
+            video = c
+        default:
+            _ = reader.checkKeys([])
+        }
+    }
+
+    mutating func applyPolicies(_ policies: NodeReader) {
+        _ = policies.checkKeys(["preemption", "cascade", "strategyOrder"])
+        if let v = policies.optional("preemption", as: .choice(PreemptionVariant.self)) {
+            video = video ?? VideoProcessingConfiguration(region: region)
+            video!.preemption = v
+        }
+        if let v = policies.optional("cascade", as: .choice(CascadeVariant.self)) {
+            video = video ?? VideoProcessingConfiguration(region: region)
+            video!.queue.cascade = v
+        }
+        if let v = policies.optional("strategyOrder", as: .choice(StrategyCheckOrder.self)) {
+            video = video ?? VideoProcessingConfiguration(region: region)
+            video!.adaptive.checkOrder = v
+        }
+    }
+}
