@@ -23,16 +23,56 @@ public final class LoomPlatform: PlatformInstance {
     public let spec: PlatformSpec
     let context: PlatformContext
     public private(set) var video: VideoProcessingService?
+    public private(set) var recording: RecordingService?
+    public private(set) var users: UserManagementService?
+    public private(set) var ai: AIMLService?
+    public private(set) var streaming: StreamingService?
+    private var videoCatalog: StreamingVideoCatalog?
+    private let attributeStream: RandomStream
 
     public init(spec: PlatformSpec, simulation: PlatformSimulation) throws {
         self.spec = spec
         self.context = simulation.context
+        attributeStream = simulation.context.stream("platform.attributes")
         do {
+            if let c = spec.ai {
+                let service = try AIMLService(configuration: c, context: context)
+                service.start()
+                simulation.accrue { [unowned service] interval in service.accrueCost(over: interval) }
+                ai = service
+            }
+            if let c = spec.streaming {
+                let service = try StreamingService(configuration: c, context: context)
+                service.start()
+                streaming = service
+                videoCatalog = try StreamingVideoCatalog()
+            }
             if let c = spec.video {
                 let service = try VideoProcessingService(configuration: c, context: context)
                 service.start()
                 service.register(with: simulation)
                 video = service
+            }
+            if let c = spec.users {
+                let service = try UserManagementService(configuration: c, context: context)
+                service.start()
+                service.attachCosts(to: simulation)
+                users = service
+            }
+            if let c = spec.recording {
+                let service = try RecordingService(configuration: c, context: context)
+                if let video {
+                    // A finished recording becomes a processing job (seed §1 → §2).
+                    service.videoProcessingHandoff = { finished in
+                        video.submitJob(
+                            userTier: finished.userTier, durationSeconds: finished.length.seconds,
+                            sourceHeight: finished.settings.qualityLines, fileSizeBytes: Int64(finished.sizeBytes))
+                        return true
+                    }
+                }
+                service.start()
+                service.attachCosts(to: simulation)
+                recording = service
             }
         } catch let error as PlatformError {
             throw error
@@ -49,6 +89,24 @@ public final class LoomPlatform: PlatformInstance {
                 userTier: a.category("tier") ?? "business", durationSeconds: a.number("duration") ?? a.number("length") ?? 300,
                 sourceHeight: Int(a.number("resolution") ?? 1080), fileSizeBytes: Int64(a.number("size") ?? 200_000_000),
                 jobType: a.category("jobType") ?? "transcode")
+        case "recording":
+            recording?.startSession(
+                userTier: a.category("tier") ?? "business",
+                length: .saturatingSeconds(a.number("length") ?? a.number("duration") ?? 300),
+                resolution: Int(a.number("resolution") ?? 1080))
+        case "ai-ml":
+            let kind = a.category("kind").flatMap(AIInferenceKind.init(rawValue:)) ?? .transcription
+            _ = try? ai?.submitInference(
+                kind: kind, model: a.category("model") ?? (kind == .transcription ? "whisper-large-v2" : "sentiment-analyzer"),
+                duration: a.number("duration") ?? a.number("length") ?? 300,
+                priority: a.category("priority").flatMap { name in JobPriority.allCases.first { "\($0)" == name } } ?? .normal)
+        case "streaming":
+            guard let streaming, let catalog = videoCatalog else { return }
+            _ = try? streaming.startViewing(
+                region: a.category("region") ?? spec.region, video: catalog.drawVideo(from: attributeStream),
+                quality: a.category("quality") ?? "720p", duration: a.number("duration") ?? a.number("length") ?? 180)
+        case "user-management":
+            if let user = a.number("user") { users?.validateToken(userID: UInt64(max(0, user))) } else { users?.validateTokenOfRandomUser() }
         default:
             break
         }

@@ -13,6 +13,10 @@ public struct PlatformSpec: Sendable {
     /// The services to run, in `serviceNames` order.
     public var services: [String] = []
     public var video: VideoProcessingConfiguration?
+    public var recording: RecordingConfiguration?
+    public var users: UserManagementConfiguration?
+    public var ai: AIMLConfiguration?
+    public var streaming: StreamingConfiguration?
 
     /// Reads `topology` and `policies` from the scenario's root, reporting every problem through
     /// the readers' sink.
@@ -44,6 +48,10 @@ public struct PlatformSpec: Sendable {
         if let policies = root.child("policies") { spec.applyPolicies(policies) }
         spec.services = serviceNames.filter { wanted.contains($0) }
         if wanted.contains("video-processing") && spec.video == nil { spec.video = VideoProcessingConfiguration(region: spec.region) }
+        if wanted.contains("recording") && spec.recording == nil { spec.recording = spec.defaultRecording }
+        if wanted.contains("user-management") && spec.users == nil { spec.users = spec.defaultUsers }
+        if wanted.contains("ai-ml") && spec.ai == nil { spec.ai = spec.defaultAI }
+        if wanted.contains("streaming") && spec.streaming == nil { spec.streaming = StreamingConfiguration() }
         return spec
     }
 
@@ -53,9 +61,43 @@ public struct PlatformSpec: Sendable {
             var c = video ?? VideoProcessingConfiguration(region: region)
             ServiceDecoders.video(reader, into: &c)
             video = c
+        case "recording":
+            var c = recording ?? defaultRecording
+            ServiceDecoders.recording(reader, into: &c)
+            recording = c
+        case "user-management":
+            var c = users ?? defaultUsers
+            ServiceDecoders.users(reader, into: &c)
+            users = c
+        case "ai-ml":
+            var c = ai ?? defaultAI
+            ServiceDecoders.ai(reader, into: &c)
+            ai = c
+        case "streaming":
+            var c = streaming ?? StreamingConfiguration()
+            ServiceDecoders.streaming(reader, into: &c)
+            streaming = c
         default:
             _ = reader.checkKeys([])
         }
+    }
+
+    var defaultAI: AIMLConfiguration {
+        var c = AIMLConfiguration()
+        c.region = region
+        return c
+    }
+
+    var defaultRecording: RecordingConfiguration {
+        var c = RecordingConfiguration()
+        c.region = region
+        return c
+    }
+
+    var defaultUsers: UserManagementConfiguration {
+        var c = UserManagementConfiguration()
+        c.region = region
+        return c
     }
 
     mutating func applyPolicies(_ policies: NodeReader) {

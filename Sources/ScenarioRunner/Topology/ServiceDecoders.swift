@@ -46,3 +46,84 @@ enum ServiceDecoders {
         do { try c.validate() } catch { r.error("\(error)", expected: "a buildable video-processing configuration") }
     }
 }
+
+extension ServiceDecoders {
+    /// `recording`: pods, sessions per pod, autoscaling (a pasted HPA), breaker, retry queue.
+    static func recording(_ r: NodeReader, into c: inout RecordingConfiguration) {
+        guard !r.isNull else { return }
+        _ = r.checkKeys(["replicas", "maxSessionsPerPod", "autoscaling", "hpa", "metricsDelay", "breaker", "retryQueue",
+                         "degradation", "snapshots", "podCrashesPerHour"])
+        if let v = r.optional("replicas", as: .integer(in: 0...100_000)) { c.initialReplicas = v }
+        if let v = r.optional("maxSessionsPerPod", as: .integer(in: 1...100_000)) { c.maxSessionsPerPod = v }
+        if let v = r.optional("autoscaling", as: .bool) { c.autoscalingEnabled = v }
+        if let h = r.child("hpa"), let m = EmbeddedManifest.manifest(h) { c.hpa = m }
+        if let v = r.optional("metricsDelay", as: .duration) { c.metricsDelay = v }
+        if let v = r.optional("degradation", as: .bool) { c.degradationEnabled = v }
+        if let v = r.optional("podCrashesPerHour", as: .number(in: 0...1_000)) { c.pod.crashesPerHour = v }
+        if let b = r.child("breaker") { breaker(b, into: &c.breaker) }
+        if let v = r.optional("retryQueue", as: .oneOf(["intended", "asWritten"])) {
+            c.retryQueue = v == "asWritten" ? .asWritten : .intended
+        }
+        if let s = r.child("snapshots") {
+            _ = s.checkKeys(["enabled"])
+            if let v = s.optional("enabled", as: .bool), !v { c.snapshots.enabled = false }
+        }
+        do { try c.validate() } catch { r.error("\(error)", expected: "a buildable recording configuration") }
+    }
+
+    /// A Resilience4j circuit breaker's main settings.
+    static func breaker(_ r: NodeReader, into c: inout CircuitBreakerConfig) {
+        _ = r.checkKeys(["failureRateThreshold", "slowCallRateThreshold", "slowCallDuration", "slidingWindowSize",
+                         "minimumNumberOfCalls", "waitInOpenState", "permittedCallsInHalfOpen"])
+        if let v = r.optional("failureRateThreshold", as: .fraction) { c.failureRateThreshold = Float(v.value * 100) }
+        if let v = r.optional("slowCallRateThreshold", as: .fraction) { c.slowCallRateThreshold = Float(v.value * 100) }
+        if let v = r.optional("slowCallDuration", as: .positiveDuration) { c.slowCallDurationThreshold = v }
+        if let v = r.optional("slidingWindowSize", as: .integer(in: 1...1_000_000)) { c.slidingWindowSize = v }
+        if let v = r.optional("minimumNumberOfCalls", as: .integer(in: 1...1_000_000)) { c.minimumNumberOfCalls = v }
+        if let v = r.optional("permittedCallsInHalfOpen", as: .integer(in: 1...10_000)) { c.permittedNumberOfCallsInHalfOpenState = v }
+        if let w = r.child("waitInOpenState"), let v = w.value(as: .positiveDuration) {
+            do { try c.setWaitDurationInOpenState(v) } catch { w.error("\(error)", expected: "a wait of at least 1ms") }
+        }
+    }
+
+    /// `user-management`: pods, the JWT cache mode (the seed's §10.1 row), the user population.
+    static func users(_ r: NodeReader, into c: inout UserManagementConfiguration) {
+        guard !r.isNull else { return }
+        _ = r.checkKeys(["replicas", "cacheMode", "activeUsers", "hpa"])
+        if let v = r.optional("replicas", as: .integer(in: 1...100_000)) { c.replicas = v }
+        if let v = r.optional("cacheMode", as: .choice(JWTCacheMode.self)) { c.cacheMode = v }
+        if let v = r.optional("activeUsers", as: .integer(in: 1...1_000_000_000)) { c.activeUsers = v }
+        if let h = r.child("hpa"), let m = EmbeddedManifest.manifest(h) { c.hpa = m }
+        do { try c.validate() } catch { r.error("\(error)", expected: "a buildable user-management configuration") }
+    }
+}
+
+extension ServiceDecoders {
+    /// `ai-ml`: worker counts per inference pool, the model cache bound, accounting variants.
+    static func ai(_ r: NodeReader, into c: inout AIMLConfiguration) {
+        guard !r.isNull else { return }
+        _ = r.checkKeys(["transcriptionWorkers", "analysisWorkers", "maxCacheSize", "cacheAccounting", "memoryAccounting", "warming"])
+        if let v = r.optional("transcriptionWorkers", as: .integer(in: 0...1_000_000)), let i = c.pools.firstIndex(where: { $0.name == InferencePoolConfiguration.transcription.name }) {
+            c.pools[i].workers = v
+        }
+        if let v = r.optional("analysisWorkers", as: .integer(in: 0...1_000_000)), let i = c.pools.firstIndex(where: { $0.name == InferencePoolConfiguration.analysis.name }) {
+            c.pools[i].workers = v
+        }
+        if let v = r.optional("maxCacheSize", as: .size) { c.maxCacheSizeGB = Double(v.bytes) / 1e9 }
+        if let v = r.optional("cacheAccounting", as: .choice(ModelCacheAccounting.self)) { c.cacheAccounting = v }
+        if let v = r.optional("memoryAccounting", as: .choice(GPUMemoryAccounting.self)) { c.memoryAccounting = v }
+        if let v = r.optional("warming", as: .bool) { c.warming.enabled = v }
+        do { try c.validate() } catch { r.error("\(error)", expected: "a buildable ai-ml configuration") }
+    }
+
+    /// `streaming`: edges (count per region and capacity), the edge fallback variant, cache warming.
+    static func streaming(_ r: NodeReader, into c: inout StreamingConfiguration) {
+        guard !r.isNull else { return }
+        _ = r.checkKeys(["edgeCapacity", "edgeFallback", "cacheWarming", "edgeCacheSize"])
+        if let v = r.optional("edgeCapacity", as: .integer(in: 1...10_000_000)) { for i in c.edges.indices { c.edges[i].capacity = v } }
+        if let v = r.optional("edgeCacheSize", as: .size) { for i in c.edges.indices { c.edges[i].cacheCapacityGB = Double(v.bytes) / 1e9 } }
+        if let v = r.optional("edgeFallback", as: .choice(EdgeFallbackVariant.self)) { c.edgeFallback = v }
+        if let v = r.optional("cacheWarming", as: .bool) { c.cacheWarmingEnabled = v }
+        do { try c.validate() } catch { r.error("\(error)", expected: "a buildable streaming configuration") }
+    }
+}
