@@ -78,7 +78,8 @@ extension ValueKind where Value == String {
     }
 
     /// A dotted metric name: segments of letters, digits, `_` and `-` joined by dots, like
-    /// `video.queue_wait`.
+    /// `video.queue_wait`, optionally with labels (`video.queue_wait{priority=high}`), or a ratio
+    /// of two such names (`analytics.dropped/analytics.entered`).
     public static var metricName: ValueKind {
         .scalar(expected: "a dotted metric name like video.queue_wait") { text in
             guard MetricNames.isValid(text) else { throw UnitError("\"\(text)\" is not a metric name") }
@@ -230,11 +231,28 @@ extension ValueKind where Value == Measure {
 public enum MetricNames {
     /// Dot-separated segments, each of ASCII letters, digits, `_` and `-`.
     public static func isValid(_ name: String) -> Bool {
-        let segments = name.split(separator: ".", omittingEmptySubsequences: false)
-        return !name.isEmpty && segments.allSatisfy { segment in
-            !segment.isEmpty && segment.unicodeScalars.allSatisfy {
-                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
-            }
+        // `a/b` (a ratio of two counters) is two metric names.
+        if let slash = name.firstIndex(of: "/") {
+            return isValid(String(name[..<slash])) && isValid(String(name[name.index(after: slash)...]))
         }
+        var base = Substring(name)
+        // An optional label block: `name{key=value,key=value}`.
+        if name.hasSuffix("}"), let open = name.firstIndex(of: "{") {
+            base = name[..<open]
+            let labels = name[name.index(after: open)..<name.index(before: name.endIndex)]
+            let ok = !labels.isEmpty && labels.split(separator: ",", omittingEmptySubsequences: false).allSatisfy { pair in
+                let parts = pair.split(separator: "=", omittingEmptySubsequences: false)
+                return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.unicodeScalars.allSatisfy(isNameScalar) }
+            }
+            guard ok else { return false }
+        }
+        let segments = base.split(separator: ".", omittingEmptySubsequences: false)
+        return !base.isEmpty && segments.allSatisfy { segment in
+            !segment.isEmpty && segment.unicodeScalars.allSatisfy(isNameScalar)
+        }
+    }
+
+    static func isNameScalar(_ c: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "_" || c == "-"
     }
 }
