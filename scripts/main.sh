@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The main job: install what is missing, build loomsim (release) and run the default job.
-# Until scenario files exist, the default job validates the kernel against queueing theory.
+# The main job: install what is missing, build loomsim (release) and run the default scenario,
+# the peak recording hour, writing its report to Reports/peak-recording-hour/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release --product loomsim
-exec .build/release/loomsim check queueing "$@"
+exec .build/release/loomsim run Scenarios/peak-recording-hour.yaml "$@"

@@ -50,5 +50,5 @@ struct Check: ParsableCommand {
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure loomsim's speed; compare with scripts/bench-*.sh against peers.",
-        subcommands: [BenchKernel.self, BenchTranscode.self])
+        subcommands: [BenchKernel.self, BenchScale.self, BenchTranscode.self])
 }

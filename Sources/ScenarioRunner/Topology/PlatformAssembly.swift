@@ -27,6 +27,7 @@ public final class LoomPlatform: PlatformInstance {
     public private(set) var users: UserManagementService?
     public private(set) var ai: AIMLService?
     public private(set) var streaming: StreamingService?
+    public private(set) var analytics: AnalyticsService?
     private var videoCatalog: StreamingVideoCatalog?
     private let attributeStream: RandomStream
 
@@ -40,6 +41,12 @@ public final class LoomPlatform: PlatformInstance {
                 service.start()
                 simulation.accrue { [unowned service] interval in service.accrueCost(over: interval) }
                 ai = service
+            }
+            if let c = spec.analytics {
+                let service = try AnalyticsService(configuration: c, context: context)
+                service.start()
+                simulation.track(service.deployment)
+                analytics = service
             }
             if let c = spec.streaming {
                 let service = try StreamingService(configuration: c, context: context)
@@ -61,12 +68,15 @@ public final class LoomPlatform: PlatformInstance {
             }
             if let c = spec.recording {
                 let service = try RecordingService(configuration: c, context: context)
-                if let video {
-                    // A finished recording becomes a processing job (seed §1 → §2).
+                if video != nil || ai != nil {
+                    // A finished recording becomes a processing job (seed §1 → §2) and, where the
+                    // platform runs AI/ML, a transcription request (§3).
+                    let video = self.video, ai = self.ai
                     service.videoProcessingHandoff = { finished in
-                        video.submitJob(
+                        video?.submitJob(
                             userTier: finished.userTier, durationSeconds: finished.length.seconds,
                             sourceHeight: finished.settings.qualityLines, fileSizeBytes: Int64(finished.sizeBytes))
+                        _ = try? ai?.submitInference(kind: .transcription, model: "whisper-large-v2", duration: finished.length.seconds)
                         return true
                     }
                 }
@@ -105,6 +115,9 @@ public final class LoomPlatform: PlatformInstance {
             _ = try? streaming.startViewing(
                 region: a.category("region") ?? spec.region, video: catalog.drawVideo(from: attributeStream),
                 quality: a.category("quality") ?? "720p", duration: a.number("duration") ?? a.number("length") ?? 180)
+        case "analytics":
+            let user = a.number("user").map { UInt64(max(0, $0)) } ?? UInt64(attributeStream.integer(below: 1_000_000))
+            _ = analytics?.ingest(eventType: a.category("type") ?? "page_view", userID: user)
         case "user-management":
             if let user = a.number("user") { users?.validateToken(userID: UInt64(max(0, user))) } else { users?.validateTokenOfRandomUser() }
         default:

@@ -17,6 +17,7 @@ public struct PlatformSpec: Sendable {
     public var users: UserManagementConfiguration?
     public var ai: AIMLConfiguration?
     public var streaming: StreamingConfiguration?
+    public var analytics: AnalyticsConfiguration?
 
     /// Reads `topology` and `policies` from the scenario's root, reporting every problem through
     /// the readers' sink.
@@ -52,6 +53,7 @@ public struct PlatformSpec: Sendable {
         if wanted.contains("user-management") && spec.users == nil { spec.users = spec.defaultUsers }
         if wanted.contains("ai-ml") && spec.ai == nil { spec.ai = spec.defaultAI }
         if wanted.contains("streaming") && spec.streaming == nil { spec.streaming = StreamingConfiguration() }
+        if wanted.contains("analytics") && spec.analytics == nil { spec.analytics = spec.defaultAnalytics }
         return spec
     }
 
@@ -77,9 +79,19 @@ public struct PlatformSpec: Sendable {
             var c = streaming ?? StreamingConfiguration()
             ServiceDecoders.streaming(reader, into: &c)
             streaming = c
+        case "analytics":
+            var c = analytics ?? defaultAnalytics
+            ServiceDecoders.analytics(reader, into: &c)
+            analytics = c
         default:
             _ = reader.checkKeys([])
         }
+    }
+
+    var defaultAnalytics: AnalyticsConfiguration {
+        var c = AnalyticsConfiguration()
+        c.region = region
+        return c
     }
 
     var defaultAI: AIMLConfiguration {

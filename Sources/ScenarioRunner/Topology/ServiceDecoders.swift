@@ -127,3 +127,17 @@ extension ServiceDecoders {
         do { try c.validate() } catch { r.error("\(error)", expected: "a buildable streaming configuration") }
     }
 }
+
+extension ServiceDecoders {
+    /// `analytics`: pods, the ingestion path (Kafka or direct), the §5.2.1 variants.
+    static func analytics(_ r: NodeReader, into c: inout AnalyticsConfiguration) {
+        guard !r.isNull else { return }
+        _ = r.checkKeys(["replicas", "ingestionPath", "criticalRetry", "storageFailure", "storeConcurrentWrites"])
+        if let v = r.optional("replicas", as: .integer(in: 1...100_000)) { c.replicas = v }
+        if let v = r.optional("ingestionPath", as: .choice(AnalyticsIngestionPath.self)) { c.ingestionPath = v }
+        if let v = r.optional("criticalRetry", as: .choice(CriticalRetryVariant.self)) { c.criticalRetry = v }
+        if let v = r.optional("storageFailure", as: .choice(AnalyticsStorageFailureVariant.self)) { c.storageFailure = v }
+        if let v = r.optional("storeConcurrentWrites", as: .integer(in: 1...100_000)) { c.storage.concurrentWrites = v }
+        do { try c.validate() } catch { r.error("\(error)", expected: "a buildable analytics configuration") }
+    }
+}
