@@ -48,83 +48,73 @@ public struct PlatformSpec: Sendable {
         }
         if let policies = root.child("policies") { spec.applyPolicies(policies) }
         spec.services = serviceNames.filter { wanted.contains($0) }
-        if wanted.contains("video-processing") && spec.video == nil { spec.video = VideoProcessingConfiguration(region: spec.region) }
-        if wanted.contains("recording") && spec.recording == nil { spec.recording = spec.defaultRecording }
-        if wanted.contains("user-management") && spec.users == nil { spec.users = spec.defaultUsers }
-        if wanted.contains("ai-ml") && spec.ai == nil { spec.ai = spec.defaultAI }
-        if wanted.contains("streaming") && spec.streaming == nil { spec.streaming = StreamingConfiguration() }
-        if wanted.contains("analytics") && spec.analytics == nil { spec.analytics = spec.defaultAnalytics }
+        let r = spec.region
+        if wanted.contains("video-processing") { spec.video = spec.video ?? .regional(r) }
+        if wanted.contains("recording") { spec.recording = spec.recording ?? .regional(r) }
+        if wanted.contains("user-management") { spec.users = spec.users ?? .regional(r) }
+        if wanted.contains("ai-ml") { spec.ai = spec.ai ?? .regional(r) }
+        if wanted.contains("streaming") { spec.streaming = spec.streaming ?? .regional(r) }
+        if wanted.contains("analytics") { spec.analytics = spec.analytics ?? .regional(r) }
         return spec
     }
 
     mutating func apply(service name: String, _ reader: NodeReader) {
         switch name {
-        case "video-processing":
-            var c = video ?? VideoProcessingConfiguration(region: region)
-            ServiceDecoders.video(reader, into: &c)
-            video = c
-        case "recording":
-            var c = recording ?? defaultRecording
-            ServiceDecoders.recording(reader, into: &c)
-            recording = c
-        case "user-management":
-            var c = users ?? defaultUsers
-            ServiceDecoders.users(reader, into: &c)
-            users = c
-        case "ai-ml":
-            var c = ai ?? defaultAI
-            ServiceDecoders.ai(reader, into: &c)
-            ai = c
-        case "streaming":
-            var c = streaming ?? StreamingConfiguration()
-            ServiceDecoders.streaming(reader, into: &c)
-            streaming = c
-        case "analytics":
-            var c = analytics ?? defaultAnalytics
-            ServiceDecoders.analytics(reader, into: &c)
-            analytics = c
-        default:
-            _ = reader.checkKeys([])
+        case "video-processing": decode(&video, reader, ServiceDecoders.video)
+        case "recording": decode(&recording, reader, ServiceDecoders.recording)
+        case "user-management": decode(&users, reader, ServiceDecoders.users)
+        case "ai-ml": decode(&ai, reader, ServiceDecoders.ai)
+        case "streaming": decode(&streaming, reader, ServiceDecoders.streaming)
+        case "analytics": decode(&analytics, reader, ServiceDecoders.analytics)
+        default: _ = reader.checkKeys([])
         }
     }
 
-    var defaultAnalytics: AnalyticsConfiguration {
-        var c = AnalyticsConfiguration()
-        c.region = region
-        return c
-    }
-
-    var defaultAI: AIMLConfiguration {
-        var c = AIMLConfiguration()
-        c.region = region
-        return c
-    }
-
-    var defaultRecording: RecordingConfiguration {
-        var c = RecordingConfiguration()
-        c.region = region
-        return c
-    }
-
-    var defaultUsers: UserManagementConfiguration {
-        var c = UserManagementConfiguration()
-        c.region = region
-        return c
+    /// Applies a service's keys on top of its configuration so far (or its regional default).
+    private func decode<C: RegionalConfiguration>(_ slot: inout C?, _ reader: NodeReader, _ decoder: (NodeReader, inout C) -> Void) {
+        var c = slot ?? C.regional(region)
+        decoder(reader, &c)
+        slot = c
     }
 
     mutating func applyPolicies(_ policies: NodeReader) {
         _ = policies.checkKeys(["preemption", "cascade", "strategyOrder"])
         if let v = policies.optional("preemption", as: .choice(PreemptionVariant.self)) {
-            video = video ?? VideoProcessingConfiguration(region: region)
+            video = video ?? .regional(region)
             video!.preemption = v
         }
         if let v = policies.optional("cascade", as: .choice(CascadeVariant.self)) {
-            video = video ?? VideoProcessingConfiguration(region: region)
+            video = video ?? .regional(region)
             video!.queue.cascade = v
         }
         if let v = policies.optional("strategyOrder", as: .choice(StrategyCheckOrder.self)) {
-            video = video ?? VideoProcessingConfiguration(region: region)
+            video = video ?? .regional(region)
             video!.adaptive.checkOrder = v
         }
     }
+}
+
+/// A service configuration with a home region and seed-derived defaults.
+protocol RegionalConfiguration {
+    static func regional(_ region: String) -> Self
+}
+
+extension VideoProcessingConfiguration: RegionalConfiguration {
+    static func regional(_ region: String) -> Self { Self(region: region) }
+}
+extension StreamingConfiguration: RegionalConfiguration {
+    /// Streaming's edges span four regions of their own; the home region does not apply.
+    static func regional(_ region: String) -> Self { Self() }
+}
+extension RecordingConfiguration: RegionalConfiguration {
+    static func regional(_ region: String) -> Self { var c = Self(); c.region = region; return c }
+}
+extension UserManagementConfiguration: RegionalConfiguration {
+    static func regional(_ region: String) -> Self { var c = Self(); c.region = region; return c }
+}
+extension AIMLConfiguration: RegionalConfiguration {
+    static func regional(_ region: String) -> Self { var c = Self(); c.region = region; return c }
+}
+extension AnalyticsConfiguration: RegionalConfiguration {
+    static func regional(_ region: String) -> Self { var c = Self(); c.region = region; return c }
 }
