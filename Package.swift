@@ -84,7 +84,7 @@ let package = Package(
             ]),
 
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel", "QueueingValidation"]),
-        .testTarget(name: "RealModeTests", dependencies: ["RealMode", "SimKernel"]),
+        .testTarget(name: "RealModeTests", dependencies: ["RealMode", "SimKernel", "LoomServices"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "SimKernel"]),
         .testTarget(name: "QueueingValidationTests", dependencies: ["QueueingValidation", "SimKernel"]),
         .testTarget(name: "LoomServicesTests", dependencies: ["LoomServices", "SimKernel", "Resilience"]),

@@ -43,7 +43,10 @@ public final class PlatformContext {
     @discardableResult
     public func at(_ time: Instant, _ kind: EventKind, entity: UInt64 = 0, _ action: @escaping () -> Void) -> EventHandle {
         do {
-            return try runtime.schedule(at: max(time, now), kind, entity: entity, action)
+            // Expressed as a delay from one reading of `now`: on the wall clock, time moves between
+            // two readings, and an instant that just passed must run at once, not be rejected.
+            let current = now
+            return try runtime.schedule(after: max(.zero, time - current), kind, entity: entity, action)
         } catch {
             preconditionFailure("\(kind) for entity \(entity) at \(now.seconds) s: \(error)")
         }

@@ -83,9 +83,34 @@ public final class PlatformSimulation {
             }
         }
         for hook in finishHooks { hook() }
+        let snapshot = context.metrics.snapshot()
+        let conservation = context.ledger.snapshot
         return Result(
-            snapshot: context.metrics.snapshot(), conservation: context.ledger.snapshot,
-            violations: context.ledger.violations, digest: runtime.digest, endTime: reached, complete: complete)
+            snapshot: snapshot, conservation: conservation, violations: context.ledger.violations,
+            digest: Self.finalDigest(runtime.digest, conservation: conservation, snapshot: snapshot,
+                                     unseed: runtime.randomStream(named: "platform.unseed")),
+            endTime: reached, complete: complete)
+    }
+
+    /// The event digest with the run's outcome folded in: every flow's counts, every counter's
+    /// total, and a final "unseed" draw (FoundationDB's check that the random streams ended in
+    /// the same state). Two runs that executed the same events but decided differently — which a
+    /// model that aggregates many units per event can do — get different digests.
+    static func finalDigest(_ events: TraceDigest, conservation: [ConservationLedger.Flow], snapshot: MetricsSnapshot,
+                            unseed: RandomStream) -> TraceDigest {
+        var d = events
+        for flow in conservation {
+            d.record(word: StableHash.fnv1a(flow.service))
+            d.record(word: UInt64(flow.entered))
+            d.record(word: UInt64(bitPattern: Int64(flow.inFlight)))
+            for (state, count) in flow.terminal.sorted(by: { $0.key < $1.key }) {
+                d.record(word: StableHash.fnv1a(state.description))
+                d.record(word: UInt64(count))
+            }
+        }
+        for counter in snapshot.counters { d.record(word: counter.total.bitPattern) }
+        d.record(word: UInt64(unseed.integer(below: UInt(UInt32.max))))
+        return d
     }
 }
 

@@ -72,7 +72,7 @@ struct JobWorkPlan {
             }
             heights = rungs.map(\.height)
             analysisKind = "enhancement"
-            analysisMediaSeconds = settings.skipAI ? 0 : max(0, request.durationSeconds)
+            analysisMediaSeconds = settings.skipAI || !work.enhancementPass ? 0 : max(0, request.durationSeconds)
             packagingSeconds = work.packagingSeconds
             // x264/NVENC rule of thumb: six CRF steps halve or double the bitrate.
             let sizeFactor = exp2((23 - Double(settings.crf)) / 6)

@@ -22,10 +22,13 @@ public struct VideoJobRequest: Sendable, Equatable {
     /// An explicit priority (e.g. `.batch` for bulk re-processing, which the seed's rules never
     /// produce); nil: the seed's rules decide.
     public var priority: JobPriority?
+    /// Where the source media is, for a backend that processes real files (real mode: the
+    /// key of an input in its catalog); nil in simulation, where sources are attributes only.
+    public var mediaReference: String?
 
     public init(userTier: String, durationSeconds: Double, sourceHeight: Int, fileSizeBytes: Int64,
                 jobType: String = "transcode", isLiveRecording: Bool = false, recordedAt: Instant? = nil,
-                frameRate: Double = 30, priority: JobPriority? = nil) {
+                frameRate: Double = 30, priority: JobPriority? = nil, mediaReference: String? = nil) {
         self.userTier = userTier
         self.durationSeconds = durationSeconds
         self.sourceHeight = sourceHeight
@@ -35,6 +38,7 @@ public struct VideoJobRequest: Sendable, Equatable {
         self.recordedAt = recordedAt
         self.frameRate = frameRate
         self.priority = priority
+        self.mediaReference = mediaReference
     }
 }
 
@@ -106,7 +110,8 @@ final class VideoJob {
     var holdsWorker = false
     var device: DeviceHold = .none
     var segment: DeviceSegment?
-    var deviceEvent: EventHandle?
+    /// The device work in progress (the backend's handle), cancelled on interruption.
+    var deviceEvent: VideoWorkHandle?
     /// Waiting for a GPU of its pool / a CPU worker, since `waitSince`.
     var waitingForGPU = false
     var waitingForCPU = false

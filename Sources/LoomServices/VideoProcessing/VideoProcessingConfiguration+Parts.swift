@@ -94,17 +94,23 @@ public struct VideoWorkModel: Sendable {
     public var packagingSeconds: Double
     /// Size of an AI job's result (transcript, analysis JSON), bytes.
     public var aiResultBytes: Double
+    /// Whether a transcode's optimization stage includes the AI enhancement pass (seed §2.1
+    /// "AI Enhancement", skipped by the fast strategy's `SkipAI`). Default true; real mode's
+    /// libav backend has no enhancement model, so it and its simulated twin turn it off.
+    public var enhancementPass: Bool
 
     public init(ladder: [RenditionRung] = RenditionRung.defaultLadder,
                 gpuPresetWorkFactors: [String: Double] = ["ultrafast": 0.55, "medium": 1, "slow": 1.6],
                 cpuPresetWorkFactors: [String: Double] = ["ultrafast": 0.25, "medium": 1, "slow": 1.7],
-                validationTime: Distribution? = nil, packagingSeconds: Double = 2, aiResultBytes: Double = 1e6) {
+                validationTime: Distribution? = nil, packagingSeconds: Double = 2, aiResultBytes: Double = 1e6,
+                enhancementPass: Bool = true) {
         self.ladder = ladder
         self.gpuPresetWorkFactors = gpuPresetWorkFactors
         self.cpuPresetWorkFactors = cpuPresetWorkFactors
         self.validationTime = validationTime ?? (try! .lognormal(mean: 3, coefficientOfVariation: 0.5))
         self.packagingSeconds = packagingSeconds
         self.aiResultBytes = aiResultBytes
+        self.enhancementPass = enhancementPass
     }
 }
 

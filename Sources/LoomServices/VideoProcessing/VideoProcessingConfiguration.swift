@@ -69,8 +69,11 @@ public struct VideoProcessingConfiguration: Sendable {
     /// restarts from an earlier stage (seed `restartFromEarlierStage`); default 0.01. An outage of
     /// the object store makes them unreadable (lost) and its error rate adds to this.
     public var intermediateLossProbability: Double
-    /// Probability that validation rejects the source (corrupt upload): failed, not retried.
+    /// Probability that validation rejects the source (corrupt upload): not retried.
     public var invalidSourceProbability: Double
+    /// Whether a rejected source ends failed (default, the simulator's model) or dead-lettered
+    /// with its reason (real mode: libav's).
+    public var invalidSourceDisposition: InvalidSourceDisposition
     /// Probability that a stay on a device ends in a processing error (encoder crash, bad
     /// frame), at a uniform point of it; the attempt counts toward the queue's maximum.
     public var processingFailureProbability: Double
@@ -80,6 +83,13 @@ public struct VideoProcessingConfiguration: Sendable {
 
     /// The object store (renditions and intermediates) when the service creates its own.
     public var objectStore: ObjectStore.Configuration
+
+    // MARK: Calibration
+
+    /// Service times measured on a real machine (`loomsim calibrate`); nil: the work model's
+    /// defaults. When set, the service runs with `calibrated()`: CPU encode rates, CPU preset
+    /// factors, validation and packaging times from the profile.
+    public var calibration: VideoCalibration?
 
     public init(region: String = "us-east-1") {
         self.region = region
@@ -108,9 +118,11 @@ public struct VideoProcessingConfiguration: Sendable {
         checkpointPersistence = .modelled
         intermediateLossProbability = 0.01
         invalidSourceProbability = 0.001
+        invalidSourceDisposition = .failed
         processingFailureProbability = 0.002
         uploadRetry = try! RetryConfig(maxAttempts: 3, intervalFunction: .exponentialBackoff(initial: .wholeSeconds(1), multiplier: 2))
         objectStore = ObjectStore.Configuration()
+        calibration = nil
     }
 
     /// Throws `VideoProcessingConfigurationError` naming the first invalid parameter.
@@ -137,6 +149,7 @@ public struct VideoProcessingConfiguration: Sendable {
         try probability(invalidSourceProbability, "invalidSourceProbability")
         try probability(processingFailureProbability, "processingFailureProbability")
         do { try objectStore.validate() } catch { throw fail("\(error)") }
+        try calibration?.validate()
     }
 
     private func validateWork(_ fail: (String) -> VideoProcessingConfigurationError) throws {

@@ -33,11 +33,10 @@ extension VideoProcessingService {
 
     func startValidation(_ job: VideoJob) {
         job.validations += 1
-        let seconds = max(0, validationStream.sample(configuration.work.validationTime))
-        context.after(.saturatingSeconds(seconds), Self.validatedKind, entity: job.id) { [unowned self] in
+        workBackend.validate(VideoWorkItem(job)) { [unowned self] outcome in
             guard !job.isFinished else { return }
-            if self.validationStream.uniform() < self.configuration.invalidSourceProbability {
-                self.finish(job, .failed(reason: "invalid-source"))
+            if case let .rejected(reason) = outcome {
+                self.finish(job, self.configuration.invalidSourceDisposition.terminalState(reason: reason))
                 return
             }
             job.checkpointStage = job.isAI ? .optimization : .transcoding
@@ -128,32 +127,30 @@ extension VideoProcessingService {
         startSegment(job, rates: cpu.rates)
     }
 
-    /// Schedules the end of the device work, or a processing error at a uniform point of it.
+    /// Hands the device work to the backend: it ends in completion or a processing error.
     func startSegment(_ job: VideoJob, rates: DeviceRates) {
         guard let plan = job.plan, let segment = DeviceSegment(plan: plan, rates: rates, start: context.now) else {
             preconditionFailure("job \(job.id) was placed on a device that cannot run its work")
         }
         job.segment = segment
         job.waitSince = .distantFuture
-        let total = segment.totalSeconds
-        if failureStream.uniform() < configuration.processingFailureProbability {
-            let at = total * failureStream.uniform()
-            job.deviceEvent = context.after(.saturatingSeconds(at), Self.deviceFailedKind, entity: job.id) { [unowned self] in
-                job.deviceEvent = nil
+        job.deviceEvent = workBackend.startDeviceWork(
+            VideoWorkItem(job), on: publicDevice(job.device), modelledSeconds: segment.totalSeconds
+        ) { [unowned self] outcome in
+            job.deviceEvent = nil
+            switch outcome {
+            case let .completed(seconds):
+                self.deviceWorkDone(job, deviceSeconds: seconds)
+            case let .failed(reason):
                 self.rollBack(job)
                 self.freeDevice(job)
-                self.processingFailed(job, reason: "processing-error")
-            }
-        } else {
-            job.deviceEvent = context.after(.saturatingSeconds(total), Self.deviceDoneKind, entity: job.id) { [unowned self] in
-                job.deviceEvent = nil
-                self.deviceWorkDone(job)
+                self.processingFailed(job, reason: reason)
             }
         }
     }
 
-    func deviceWorkDone(_ job: VideoJob) {
-        if case let .gpu(p, _) = job.device, let seg = job.segment { gpus.recordHold(pool: p, seconds: seg.totalSeconds) }
+    func deviceWorkDone(_ job: VideoJob, deviceSeconds: Double) {
+        if case let .gpu(p, _) = job.device, job.segment != nil { gpus.recordHold(pool: p, seconds: deviceSeconds) }
         job.segment = nil
         job.plan?.finishDeviceWork()
         job.checkpointStage = .upload

@@ -153,6 +153,7 @@ extension VideoProcessingService {
             context.metrics.add(metrics.failed)
         }
         forgetCheckpoint(job)
+        workBackend.jobFinished(VideoWorkItem(job), state: state)
         onJobFinished?(job.id, state)
     }
 }

@@ -7,7 +7,7 @@ extension VideoProcessingService {
     func rollBack(_ job: VideoJob) {
         guard var plan = job.plan, let seg = job.segment else { return }
         if let e = job.deviceEvent {
-            context.runtime.cancel(e)
+            workBackend.cancel(e)
             job.deviceEvent = nil
         }
         let elapsed = (context.now - seg.start).seconds
@@ -72,14 +72,13 @@ extension VideoProcessingService {
     }
 
     /// Seed `RecoverJob` / `RestoreFromSnapshot`: when the checkpoint's intermediate files are
-    /// missing (a configured probability, the store's error rate) or unreadable (store outage),
-    /// restart from the earlier stage (`restartFromEarlierStage`).
+    /// missing or unreadable (the backend checks: a configured probability, the store's error
+    /// rate or outage in simulation; the files' SHA-256 checksums in real mode), restart from
+    /// the earlier stage (`restartFromEarlierStage`).
     func recoverIntermediates(_ job: VideoJob) {
         guard job.checkpointStage != .validation, job.plan != nil else { return }
         loadCheckpoint(job)
-        let lossProbability = max(configuration.intermediateLossProbability, objectStore.errorRate)
-        let lost = recoveryStream.uniform() < lossProbability || objectStore.isUnavailable
-        guard lost else { return }
+        guard workBackend.intermediatesLost(VideoWorkItem(job), stage: job.checkpointStage) else { return }
         let from = job.checkpointStage
         let to = from.restartStage
         job.restarts += 1
@@ -139,9 +138,9 @@ extension VideoProcessingService {
     /// are exhausted the attempt fails (and recovery may find the outputs gone).
     func startUpload(_ job: VideoJob) {
         if job.upload == nil { job.upload = RetryContext(config: configuration.uploadRetry) }
-        objectStore.put(bytes: job.plan?.outputBytes ?? 0, entity: job.id) { [unowned self] outcome in
+        workBackend.upload(VideoWorkItem(job), bytes: job.plan?.outputBytes ?? 0) { [unowned self] outcome in
             guard !job.isFinished else { return }
-            guard outcome.isSuccess else {
+            if case let .failed(reason) = outcome {
                 let draw = self.uploadStream.uniform()
                 switch job.upload!.record(.failure, uniformDraw: draw) {
                 case let .retry(after, _):
@@ -150,7 +149,7 @@ extension VideoProcessingService {
                     }
                 case .finish:
                     job.upload = nil
-                    self.processingFailed(job, reason: "upload-failed")
+                    self.processingFailed(job, reason: reason)
                 }
                 return
             }

@@ -40,7 +40,7 @@ extension VideoProcessingService {
         guard let job = jobs[id] else { return false }
         stopWaiting(job)
         if let e = job.deviceEvent {
-            context.runtime.cancel(e)
+            workBackend.cancel(e)
             job.deviceEvent = nil
         }
         job.segment = nil

@@ -38,9 +38,8 @@ public final class VideoProcessingService {
     var pumping = false
     var pumpAgain = false
     var metrics: VideoProcessingMetrics!
-    let validationStream: RandomStream
-    let failureStream: RandomStream
-    let recoveryStream: RandomStream
+    /// Who does the pipeline's work: the work model (simulation) or libav (real mode).
+    public let workBackend: any VideoWorkBackend
     let uploadStream: RandomStream
 
     static let validatedKind = EventKind("video.validated")
@@ -54,11 +53,15 @@ public final class VideoProcessingService {
 
     /// Creates the service in `configuration.region`. Pass a shared `fleet` / `objectStore`
     /// when other services use the same GPUs or bucket; otherwise the service creates its own
-    /// from `configuration.gpuPools` / `configuration.objectStore`. Throws for an invalid
+    /// from `configuration.gpuPools` / `configuration.objectStore`. `workBackend` does the
+    /// pipeline's work (default: `SimulatedVideoWorkBackend`; real mode passes its libav
+    /// backend). A `configuration.calibration` is applied first. Throws for an invalid
     /// configuration.
     public init(configuration: VideoProcessingConfiguration, context: PlatformContext,
-                fleet: GPUFleet? = nil, objectStore: ObjectStore? = nil) throws {
+                fleet: GPUFleet? = nil, objectStore: ObjectStore? = nil,
+                workBackend: (any VideoWorkBackend)? = nil) throws {
         try configuration.validate()
+        let configuration = configuration.calibrated()
         self.configuration = configuration
         self.context = context
         ownsFleet = fleet == nil
@@ -72,9 +75,8 @@ public final class VideoProcessingService {
         var backlog: () -> Double = { 0 }
         cpu = try CPUWorkerPool(configuration: configuration.cpuWorkers, presetFactors: configuration.work.cpuPresetWorkFactors,
                                 region: configuration.region, context: context, backlog: { backlog() })
-        validationStream = context.stream("video.validation")
-        failureStream = context.stream("video.failures")
-        recoveryStream = context.stream("video.recovery")
+        self.workBackend = workBackend ?? SimulatedVideoWorkBackend(configuration: configuration, context: context,
+                                                                    objectStore: self.objectStore)
         uploadStream = context.stream("video.upload")
         backlog = { [unowned self] in Double(self.backlog) }
         metrics = VideoProcessingMetrics(service: self, context: context)
