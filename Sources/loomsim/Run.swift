@@ -30,7 +30,8 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Replications run at once (default: every core). Results do not depend on it.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .long, help: "Seconds between metric samples.") var sampleInterval: Double = 10
-    @Flag(name: .long, help: "Print the summary table on standard output.") var quiet = false
+    @Flag(name: .long, help: "Do not print the SLO and conservation summary.") var quiet = false
+    @OptionGroup var realMode: RealRunOptions
 
     func validate() throws {
         if let replications, replications < 1 { throw ValidationError("--replications must be ≥ 1, got \(replications)") }
@@ -42,6 +43,12 @@ struct Run: ParsableCommand {
         var scenario = try loadScenario(file)
         if let seed { scenario.seed = seed }
         if let replications { scenario.replications = replications }
+        if realMode.real || scenario.mode == .real {
+            let directory = URL(fileURLWithPath: out ?? "Reports/\(scenario.name)")
+            let passed = try runReal(scenario, file: file, options: realMode, out: directory)
+            if !passed { throw ExitCode.failure }
+            return
+        }
         installInterruptHandler()
         let outcome = try runScenario(scenario, file: file, jobs: jobs, sampleInterval: try .seconds(sampleInterval),
                                       label: scenario.name)

@@ -30,6 +30,11 @@ struct TestScenarios: ParsableCommand {
         for file in files {
             let scenario = try loadScenario(file)
             if scenario.slos.isEmpty { continue }
+            if scenario.mode == .real {
+                // Real runs transcode for minutes on real hardware: not part of a CI sweep.
+                print("SKIP  \(scenario.name)  (\(file): real mode; run it with loomsim run)")
+                continue
+            }
             let outcome = try runScenario(scenario, file: file, jobs: jobs, sampleInterval: .wholeSeconds(10), label: scenario.name)
             if let reports { try writeReport(outcome, to: URL(fileURLWithPath: reports).appendingPathComponent(scenario.name)) }
             let failures = outcome.run.sloVerdicts.filter { !$0.result.passed }.map { "\($0.assertion.name): measured \($0.result.measuredText)" }

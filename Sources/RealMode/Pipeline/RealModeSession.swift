@@ -151,6 +151,12 @@ final class RealModeSession {
         remaining -= 1
         progress("\(key): \(state)\(latency.map { String(format: " after %.2f s", $0) } ?? "")")
         if !options.keepIntermediates { try? FileManager.default.removeItem(atPath: layout.jobDirectory(key: key)) }
+        // Every job is accounted for: the run is over, even though the service's periodic loops
+        // (metric scrapes, autoscalers) would keep the wall-clock loop busy forever.
+        if remaining == 0 {
+            takeSample()
+            runtime.stop()
+        }
     }
 
     private func halt(_ why: String) {

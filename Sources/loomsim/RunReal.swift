@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import LoomServices
+import RealMode
+import Reporting
+import ScenarioKit
+import ScenarioRunner
+
+/// `loomsim run --real`: the scenario's video-processing service on the wall clock with libav.
+struct RealRunOptions: ParsableArguments {
+    @Flag(name: .long, help: "Run for real: wall clock, libav transcoding, the machine's GPUs (video processing).")
+    var real = false
+    @Option(name: .long, help: ArgumentHelp("Real mode: transcode the video files in this directory.", valueName: "dir"))
+    var inputs: String?
+    @Option(name: .long, help: "Real mode: synthesize N test clips with libav (default 6 when --inputs is absent).")
+    var generate: Int?
+    @Option(name: .long, help: "Real mode: speed-up factor for arrivals only.") var speedup: Double = 1
+    @Option(name: .long, help: ArgumentHelp("Real mode: work directory (origin, jobs, state database).", valueName: "dir"))
+    var work: String?
+    @Option(name: .long, help: "Real mode: worker slots (default: half the cores).") var concurrency: Int?
+    @Flag(name: .customLong("no-gpu"), help: "Real mode: do not use NVIDIA GPUs even if present.") var noGPU = false
+}
+
+/// Runs a scenario in real mode and writes the same report as a simulated run.
+func runReal(_ scenario: Scenario, file: String, options o: RealRunOptions, out: URL) throws -> Bool {
+    guard o.speedup > 0, o.speedup.isFinite else {
+        printError("error: --speedup must be positive")
+        throw ExitCode.badInput
+    }
+    let sink = DiagnosticSink()
+    let spec = PlatformSpec.decode(root: NodeReader(scenario.document, sink: sink))
+    let workDirectory = o.work ?? "Reports/\(scenario.name)/real-work"
+    // The first workload that targets video processing gives the arrivals, played in real time.
+    var offsets: [Double] = []
+    if let workload = scenario.workloads.first(where: { $0.target == "video-processing" }) {
+        let stream = RandomStream(name: workload.streamName, seed: StableHash.streamSeed(runSeed: scenario.seed, streamName: workload.streamName))
+        offsets = workload.arrivals(horizon: scenario.duration, using: stream).map(\.seconds)
+    }
+    let source: RealModeInputSource
+    if let directory = o.inputs {
+        source = .directory(directory)
+    } else {
+        // One arrival per generated clip: the workload's first N arrivals.
+        let count = o.generate ?? max(1, min(offsets.count, 6))
+        guard count >= 1, count <= 1_000 else {
+            printError("error: --generate must be between 1 and 1000, got \(count)")
+            throw ExitCode.badInput
+        }
+        offsets = Array(offsets.prefix(count))
+        source = .generate(count: count, seed: scenario.seed)
+    }
+    var options = RealModeOptions(
+        inputs: source, workDirectory: workDirectory, concurrency: o.concurrency,
+        arrivals: offsets.isEmpty ? .interval(seconds: 1) : .offsets(offsets), speedup: o.speedup, seed: scenario.seed,
+        configuration: spec.video ?? VideoProcessingConfiguration(region: spec.region), useGPUs: !o.noGPU)
+    options.timeoutSeconds = scenario.duration.seconds / o.speedup + 600
+    installInterruptHandler()
+    let result: RealModeRunResult
+    do {
+        result = try RealModeRun.run(options, progress: { printError("real: \($0)") }, shouldStop: { interruptRequested != 0 })
+    } catch {
+        printError("\(file): error: real run failed: \(error)")
+        throw ExitCode.failure
+    }
+    for line in result.summaryLines { print(line) }
+    let replication = ReplicationResult(
+        index: 0, seed: scenario.seed, digest: result.digest.hex, metrics: result.snapshot,
+        conservation: result.conservation, conservationViolations: result.violations, complete: result.complete)
+    let lookup = MetricLookup(snapshot: result.snapshot, conservation: result.conservation, violations: result.violations,
+                              runEnd: result.snapshot.times.last ?? .zero)
+    let slos = scenario.slos.map { assertion -> Reporting.SLOResult in
+        let verdict = assertion.evaluate { lookup.value($0.metric, $0.statistic) }
+        return Reporting.SLOResult(name: assertion.name, metric: assertion.query.description, threshold: assertion.thresholdText,
+                                   value: verdict.measured ?? .nan, passed: verdict.passed)
+    }
+    let report = RunReport(
+        scenario: scenario.name, description: scenario.description ?? "", seed: scenario.seed, digest: result.digest.hex,
+        resolvedScenario: scenario.resolvedText, rerunCommand: "loomsim run --real \(file)", replications: [replication],
+        slos: slos, provenance: result.provenance.map { ProvenanceNote(component: $0.component, mode: $0.real ? .real : .modelled, detail: $0.detail) },
+        interruption: result.interruption,
+        wallClock: result.wallClock.map { WallClockTiming(label: $0.label, seconds: $0.seconds, text: $0.text) })
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    try ReportWriter.write(report, to: out)
+    print("report: \(out.appendingPathComponent("report.html").path)")
+    if result.interruption != nil { throw ExitCode(130) }
+    return result.complete && result.violations.isEmpty && slos.allSatisfy(\.passed)
+}
