@@ -111,6 +111,7 @@ struct Sweep: ParsableCommand {
         let interval = try TimeAmount.seconds(sampleInterval)
         do {
             try SweepExecutor.run(todo, jobs: jobs, sampleInterval: interval, factory: PlatformAssembly.factory,
+                                  wallClock: { Date().timeIntervalSinceReferenceDate },
                                   shouldContinue: { interruptRequested == 0 }) { result in
                 let point = byID[result.id]!
                 let outcomes: [ReplicationRun.Outcome]

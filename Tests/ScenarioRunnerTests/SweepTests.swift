@@ -148,7 +148,7 @@ final class SweepTests: XCTestCase {
         let order = OrderLog()
         let byID = Dictionary(uniqueKeysWithValues: all.points.map { ($0.id, $0) })
         try SweepExecutor.run(all.jobs.filter { ids?.contains($0.id) ?? true }, jobs: n, sampleInterval: .wholeSeconds(10),
-                              factory: PlatformAssembly.factory) { result in
+                              factory: PlatformAssembly.factory, wallClock: { Date().timeIntervalSinceReferenceDate }) { result in
             order.append(result.id)
             let run = ScenarioRun(scenario: result.scenario, outcomes: try result.outcomes.get(), plannedReplications: result.scenario.replications)
             try db.record(SweepScenarios.report(point: byID[result.id]!, run: run, file: Self.file, seed: 3, replications: 2,

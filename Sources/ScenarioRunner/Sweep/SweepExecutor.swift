@@ -33,10 +33,13 @@ public enum SweepExecutor {
         }
     }
 
-    /// Runs `jobs` points; `shouldContinue` is polled at every sample (false stops all runs:
+    /// Runs `jobs` points; `wallClock` (seconds, from the caller: simulation-side code never reads
+    /// the clock itself) times each point for the report's wall-clock table; `shouldContinue` is
+    /// polled at every sample (false stops all runs:
     /// unstarted replications are skipped and points left partial are still handed over, marked
     /// incomplete). `finished` may throw to stop the sweep; the first error is rethrown.
     public static func run(_ points: [Job], jobs: Int, sampleInterval: TimeAmount, factory: @escaping PlatformFactory,
+                           wallClock: @escaping @Sendable () -> Double,
                            shouldContinue: @escaping @Sendable () -> Bool = { true },
                            finished: @escaping @Sendable (PointResult) throws -> Void) throws {
         let tasks = points.enumerated().flatMap { i, p in (0..<p.scenario.replications).map { (slot: i, replication: $0) } }
@@ -45,7 +48,7 @@ public enum SweepExecutor {
             while let t = state.take(below: tasks.count) {
                 let (slot, index) = tasks[t]
                 let job = points[slot]
-                let started = Date()
+                let started = wallClock()
                 let result: Result<ReplicationRun.Outcome, PlatformError>
                 if !shouldContinue() {
                     result = .failure(PlatformError("interrupted"))
@@ -59,7 +62,7 @@ public enum SweepExecutor {
                         result = .failure(PlatformError("\(error)"))
                     }
                 }
-                state.store(slot: slot, replication: index, result, started: started, ended: Date())
+                state.store(slot: slot, replication: index, result, started: started, ended: wallClock())
                 state.flush(finished)
             }
         }
@@ -75,8 +78,8 @@ public enum SweepExecutor {
         private var next = 0
         private var results: [[Result<ReplicationRun.Outcome, PlatformError>?]]
         private var remaining: [Int]
-        private var started: [Date?]
-        private var ended: [Date?]
+        private var started: [Double?]
+        private var ended: [Double?]
         private var nextToHand = 0
         private(set) var error: (any Error)?
 
@@ -96,7 +99,7 @@ public enum SweepExecutor {
             return next - 1
         }
 
-        func store(slot: Int, replication: Int, _ r: Result<ReplicationRun.Outcome, PlatformError>, started s: Date, ended e: Date) {
+        func store(slot: Int, replication: Int, _ r: Result<ReplicationRun.Outcome, PlatformError>, started s: Double, ended e: Double) {
             lock.lock()
             results[slot][replication] = r
             remaining[slot] -= 1
@@ -141,7 +144,7 @@ public enum SweepExecutor {
                 case nil: break
                 }
             }
-            let wall = (ended[slot] ?? Date()).timeIntervalSince(started[slot] ?? Date())
+            let wall = (ended[slot] ?? 0) - (started[slot] ?? 0)
             return PointResult(id: points[slot].id, scenario: points[slot].scenario,
                                outcomes: failure.map { .failure($0) } ?? .success(outcomes), wallSeconds: max(0, wall))
         }
