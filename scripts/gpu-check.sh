@@ -45,15 +45,15 @@ grep -E "^gpu-check: |^GPU [0-9]+:|no device has NVENC|encoding on|h264_nvenc|Te
 if command -v ffmpeg >/dev/null 2>&1; then
   clip=$(mktemp --suffix=.mp4)
   ffmpeg -v error -y -f lavfi -i testsrc2=s=1280x720:r=30:d=2 -c:v libx264 -preset ultrafast "$clip" 2>&1 | head -3
-  if ffmpeg -v error -y -i "$clip" -c:v h264_nvenc -f null - 2>/tmp/gpu-check-nvenc.txt; then
+  if ffmpeg -v error -y -i "$clip" -c:v h264_nvenc -f null - 2>"$scratch/gpu-check-nvenc.txt"; then
     echo "ffmpeg: h264_nvenc encoded the clip"
   else
-    echo "ffmpeg: h264_nvenc failed: $(head -2 /tmp/gpu-check-nvenc.txt | tr '\n' ' ')"
+    echo "ffmpeg: h264_nvenc failed: $(head -2 "$scratch/gpu-check-nvenc.txt" | tr '\n' ' ')"
   fi
-  if ffmpeg -v error -y -hwaccel cuda -hwaccel_output_format cuda -i "$clip" -f null - 2>/tmp/gpu-check-nvdec.txt; then
+  if ffmpeg -v error -y -hwaccel cuda -hwaccel_output_format cuda -i "$clip" -f null - 2>"$scratch/gpu-check-nvdec.txt"; then
     echo "ffmpeg: NVDEC (-hwaccel cuda) decoded the clip"
   else
-    echo "ffmpeg: NVDEC failed: $(head -2 /tmp/gpu-check-nvdec.txt | tr '\n' ' ')"
+    echo "ffmpeg: NVDEC failed: $(head -2 "$scratch/gpu-check-nvdec.txt" | tr '\n' ' ')"
   fi
   rm -f "$clip"
 fi

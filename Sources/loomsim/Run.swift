@@ -20,7 +20,7 @@ struct Run: ParsableCommand {
             130 interrupted.
 
             Example:
-              loomsim run Scenarios/peak-recording-hour.yaml --replications 5 --out /tmp/peak
+              loomsim run Scenarios/peak-recording-hour.yaml --replications 5 --out out/peak
             """)
 
     @Argument(help: ArgumentHelp("The scenario file.", valueName: "file")) var file: String
