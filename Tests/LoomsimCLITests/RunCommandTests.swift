@@ -117,3 +117,38 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(xml.contains("failures=\"1\""), xml)
     }
 }
+
+final class InterruptTests: XCTestCase {
+    /// Ctrl-C stops the run at its next sample and still writes consistent results, marked
+    /// incomplete, with exit status 130.
+    func testCtrlCLeavesPartialResultsMarkedIncomplete() throws {
+        let dir = try Loomsim.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let long = RunCommandTests.scenario.replacingOccurrences(of: "duration: 10m", with: "duration: 48h")
+            .replacingOccurrences(of: "replications: 2", with: "replications: 1")
+        let file = dir.appendingPathComponent("long.yaml")
+        try Data(long.utf8).write(to: file)
+        let out = dir.appendingPathComponent("out")
+        let process = Process()
+        process.executableURL = try Loomsim.binary()
+        process.arguments = ["run", file.path, "--out", out.path]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        // Wait for the first progress line, so the handler is installed and the run is going.
+        let handle = err.fileHandleForReading
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("%"), process.isRunning {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any]
+        XCTAssertEqual(summary?["complete"] as? Bool, false)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("results.sqlite").path))
+    }
+}
