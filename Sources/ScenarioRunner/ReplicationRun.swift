@@ -31,6 +31,15 @@ public struct ReplicationRun {
         public var provenance: [(component: String, real: Bool, detail: String)]
         /// Events the kernel executed (for throughput figures).
         public var events: UInt64
+
+        public init(index: Int, seed: UInt64, result: PlatformSimulation.Result,
+                    provenance: [(component: String, real: Bool, detail: String)], events: UInt64) {
+            self.index = index
+            self.seed = seed
+            self.result = result
+            self.provenance = provenance
+            self.events = events
+        }
     }
 
     private static let arrivalKind = EventKind("workload.arrival")

@@ -63,25 +63,20 @@ func runReal(_ scenario: Scenario, file: String, options o: RealRunOptions, out:
         throw ExitCode.failure
     }
     for line in result.summaryLines { print(line) }
-    let replication = ReplicationResult(
-        index: 0, seed: scenario.seed, digest: result.digest.hex, metrics: result.snapshot,
-        conservation: result.conservation, conservationViolations: result.violations, complete: result.complete)
-    let lookup = MetricLookup(snapshot: result.snapshot, conservation: result.conservation, violations: result.violations,
-                              runEnd: result.snapshot.times.last ?? .zero)
-    let slos = scenario.slos.map { assertion -> Reporting.SLOResult in
-        let verdict = assertion.evaluate { lookup.value($0.metric, $0.statistic) }
-        return Reporting.SLOResult(name: assertion.name, metric: assertion.query.description, threshold: assertion.thresholdText,
-                                   value: verdict.measured ?? .nan, passed: verdict.passed)
-    }
-    let report = RunReport(
-        scenario: scenario.name, description: scenario.description ?? "", seed: scenario.seed, digest: result.digest.hex,
-        resolvedScenario: scenario.resolvedText, rerunCommand: "loomsim run --real \(file)", replications: [replication],
-        slos: slos, provenance: result.provenance.map { ProvenanceNote(component: $0.component, mode: $0.real ? .real : .modelled, detail: $0.detail) },
-        interruption: result.interruption,
+    // The same SLO evaluation and report as a simulated run: the real run is one replication.
+    let outcome = ReplicationRun.Outcome(
+        index: 0, seed: scenario.seed,
+        result: PlatformSimulation.Result(
+            snapshot: result.snapshot, conservation: result.conservation, violations: result.violations,
+            digest: result.digest, endTime: result.snapshot.times.last ?? .zero, complete: result.complete),
+        provenance: result.provenance, events: result.digest.eventCount)
+    let run = ScenarioRun(scenario: scenario, outcomes: [outcome], plannedReplications: 1)
+    let report = run.report(
+        rerunCommand: "loomsim run --real \(file)", interruption: result.interruption,
         wallClock: result.wallClock.map { WallClockTiming(label: $0.label, seconds: $0.seconds, text: $0.text) })
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     try ReportWriter.write(report, to: out)
     print("report: \(out.appendingPathComponent("report.html").path)")
     if result.interruption != nil { throw ExitCode(130) }
-    return result.complete && result.violations.isEmpty && slos.allSatisfy(\.passed)
+    return run.complete && run.passed
 }

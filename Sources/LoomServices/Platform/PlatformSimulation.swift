@@ -55,6 +55,16 @@ public final class PlatformSimulation {
         public var endTime: Instant
         /// False when the run was interrupted before its end.
         public var complete: Bool
+
+        public init(snapshot: MetricsSnapshot, conservation: [ConservationLedger.Flow], violations: [String],
+                    digest: TraceDigest, endTime: Instant, complete: Bool) {
+            self.snapshot = snapshot
+            self.conservation = conservation
+            self.violations = violations
+            self.digest = digest
+            self.endTime = endTime
+            self.complete = complete
+        }
     }
 
     /// Runs to the end (or the interruption) and returns the measurements.
