@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reporting
 import ScenarioKit
 import ScenarioRunner
 
@@ -68,10 +69,7 @@ struct TestScenarios: ParsableCommand {
     }
 
     func writeJUnit(_ cases: [(name: String, file: String, passed: Bool, message: String, seconds: Double)]) throws {
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let esc = Escape.markup
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuite name=\"loomsim scenarios\" tests=\"\(cases.count)\" failures=\"\(cases.filter { !$0.passed }.count)\">\n"
         for c in cases {
