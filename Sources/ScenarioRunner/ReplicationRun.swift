@@ -1,9 +1,8 @@
 import LoomServices
 import ScenarioKit
 
-/// One replication of a scenario: builds the platform, schedules every workload's arrivals
-/// (one event ahead per workload, so memory does not grow with the run) and the fault timeline,
-/// and runs the simulation to the end or to an interruption.
+/// One replication of a scenario: builds the platform, lets a `ScenarioDriver` schedule the
+/// arrivals and the fault timeline, and runs the simulation to the end or to an interruption.
 public struct ReplicationRun {
     public let scenario: Scenario
     public let index: Int
@@ -42,10 +41,6 @@ public struct ReplicationRun {
         }
     }
 
-    private static let arrivalKind = EventKind("workload.arrival")
-    private static let faultStartKind = EventKind("fault.start")
-    private static let faultEndKind = EventKind("fault.end")
-
     /// Runs the replication; `progress` is called after every sample with the simulated time
     /// reached and may return false to interrupt the run (Ctrl-C).
     public func run(factory: PlatformFactory, progress: @escaping (Instant) -> Bool = { _ in true }) throws -> Outcome {
@@ -53,57 +48,14 @@ public struct ReplicationRun {
             seed: seed, duration: scenario.duration, warmUp: scenario.warmUp, sampleInterval: sampleInterval)
         let platform = try factory(scenario, simulation)
         let context = simulation.context
-        schedule(workloads: scenario.workloads, on: platform, context: context)
-        schedule(faults: scenario.faults, context: context)
+        let driver = ScenarioDriver(scenario: scenario)
+        driver.schedule(on: platform, context: context)
+        driver.scheduleFaults(context: context)
         simulation.progress = { [unowned simulation] reached in
             if !progress(reached) { simulation.interruptRequested = true }
         }
         let result = simulation.run()
         return Outcome(index: index, seed: seed, result: result, provenance: platform.provenance,
                        events: result.digest.eventCount)
-    }
-
-    private func schedule(workloads: [Workload], on platform: any PlatformInstance, context: PlatformContext) {
-        for (w, workload) in workloads.enumerated() {
-            var process = workload.arrivalProcess(horizon: scenario.duration)
-            let arrivals = context.stream(workload.streamName)
-            let mix = context.stream(workload.mixStreamName)
-            var count: UInt64 = 0
-            let base = UInt64(w) << 40
-            func next() {
-                guard let t = process.next(using: arrivals) else { return }
-                context.at(t, Self.arrivalKind, entity: base | count) {
-                    count += 1
-                    platform.dispatch(workload, arrivalID: base | count, attributes: workload.mix.sample(using: mix))
-                    next()
-                }
-            }
-            next()
-        }
-    }
-
-    private func schedule(faults: FaultTimeline, context: PlatformContext) {
-        var active: [Int: [ActiveFault]] = [:]
-        for event in faults.events {
-            let index = event.faultIndex
-            switch event.transition {
-            case .start:
-                context.at(event.at, Self.faultStartKind, entity: UInt64(index)) {
-                    let mapped = FaultMapping.activeFaults(for: event.fault.effect)
-                    active[index] = mapped
-                    for f in mapped {
-                        context.faults.begin(f)
-                        context.metrics.note("fault.started", subject: f.target, detail: f.kind.rawValue, at: context.now)
-                    }
-                }
-            case .end:
-                context.at(event.at, Self.faultEndKind, entity: UInt64(index)) {
-                    for f in active.removeValue(forKey: index) ?? [] {
-                        context.faults.end(f)
-                        context.metrics.note("fault.ended", subject: f.target, detail: f.kind.rawValue, at: context.now)
-                    }
-                }
-            }
-        }
     }
 }

@@ -6,7 +6,8 @@ import Reporting
 import ScenarioKit
 import ScenarioRunner
 
-/// `loomsim run --real`: the scenario's video-processing service on the wall clock with libav.
+/// `loomsim run --real`: the scenario on the wall clock — video processing with libav, the other
+/// services with their modelled service times.
 struct RealRunOptions: ParsableArguments {
     @Flag(name: .long, help: "Run for real: wall clock, libav transcoding, the machine's GPUs (video processing).")
     var real = false
@@ -14,6 +15,9 @@ struct RealRunOptions: ParsableArguments {
     var inputs: String?
     @Option(name: .long, help: "Real mode: synthesize N test clips with libav (default 6 when --inputs is absent).")
     var generate: Int?
+    @Option(name: .customLong("clip-heights"), parsing: .upToNextOption,
+            help: ArgumentHelp("Real mode: heights the generated clips are drawn from (default 360 480 720 1080 2160).", valueName: "lines"))
+    var clipHeights: [Int] = []
     @Option(name: .long, help: "Real mode: speed-up factor for arrivals only.") var speedup: Double = 1
     @Option(name: .long, help: ArgumentHelp("Real mode: work directory (origin, jobs, state database).", valueName: "dir"))
     var work: String?
@@ -47,12 +51,18 @@ func runReal(_ scenario: Scenario, file: String, options o: RealRunOptions, out:
             throw ExitCode.badInput
         }
         offsets = Array(offsets.prefix(count))
-        source = .generate(count: count, seed: scenario.seed)
+        if let bad = o.clipHeights.first(where: { $0 < 64 || $0 > 4320 || $0 % 2 != 0 }) {
+            printError("error: --clip-heights: \(bad) is not a usable clip height; expected even numbers of lines from 64 to 4320")
+            throw ExitCode.badInput
+        }
+        source = .generate(count: count, seed: scenario.seed,
+                           heights: o.clipHeights.isEmpty ? RealModeInputSource.defaultHeights : o.clipHeights)
     }
     var options = RealModeOptions(
         inputs: source, workDirectory: workDirectory, concurrency: o.concurrency,
         arrivals: offsets.isEmpty ? .interval(seconds: 1) : .offsets(offsets), speedup: o.speedup, seed: scenario.seed,
         configuration: spec.video ?? VideoProcessingConfiguration(region: spec.region), useGPUs: !o.noGPU)
+    options.companion = companion(for: scenario, spec: spec)
     options.timeoutSeconds = scenario.duration.seconds / o.speedup + 600
     installInterruptHandler()
     let result: RealModeRunResult
@@ -79,4 +89,25 @@ func runReal(_ scenario: Scenario, file: String, options o: RealRunOptions, out:
     print("report: \(out.appendingPathComponent("report.html").path)")
     if result.interruption != nil { throw ExitCode(130) }
     return run.complete && run.passed
+}
+
+/// The scenario's services other than video processing, modelled on the wall clock next to the
+/// real video service and fed their own workloads and the fault timeline (nil when the
+/// scenario has neither).
+func companion(for scenario: Scenario, spec: PlatformSpec) -> RealModeCompanion? {
+    var rest = spec
+    rest.video = nil
+    rest.services.removeAll { $0 == "video-processing" }
+    let workloads = scenario.workloads.filter { $0.target != "video-processing" }
+    guard !workloads.isEmpty || !scenario.faults.events.isEmpty else { return nil }
+    let companionSpec = rest
+    return RealModeCompanion { host, speedup in
+        let platform = try LoomPlatform(spec: companionSpec, host: host)
+        let driver = ScenarioDriver(scenario: scenario, speedup: speedup)
+        driver.schedule(workloads: workloads, on: platform, context: host.context)
+        driver.scheduleFaults(context: host.context)
+        return .init(arrivalsEnd: workloads.isEmpty ? .zero : driver.arrivalsEnd,
+                     provenance: platform.provenance.map { ($0.component, false, "modelled service times on the wall clock") },
+                     platform: platform)
+    }
 }

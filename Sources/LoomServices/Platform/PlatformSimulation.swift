@@ -6,7 +6,7 @@
 /// Progress is reported through `progress` at every sample, so a CLI can draw a progress bar
 /// and honour Ctrl-C (set `interruptRequested`) between two samples: a run stopped early
 /// still returns consistent results, marked incomplete.
-public final class PlatformSimulation {
+public final class PlatformSimulation: PlatformHost {
     public let runtime: SimulatedRuntime
     public let context: PlatformContext
     public let duration: TimeAmount

@@ -129,9 +129,9 @@ public final class RecordingService {
     }
 
     /// Adds the service's pods and datastores to a run's cost accounting.
-    public func attachCosts(to simulation: PlatformSimulation) {
-        simulation.track(deployment)
-        simulation.accrue { [unowned self] interval in
+    public func attachCosts(to host: any PlatformHost) {
+        host.track(deployment)
+        host.accrue { [unowned self] interval in
             self.postgres.accrueCost(over: interval)
             self.redis.accrueCost(over: interval)
         }

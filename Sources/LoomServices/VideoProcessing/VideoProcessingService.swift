@@ -95,9 +95,9 @@ public final class VideoProcessingService {
 
     /// Puts the service's costs into a run's cost loop: the CPU worker pods, and the GPUs when
     /// the service created its own fleet (a shared fleet is registered once by its creator).
-    public func register(with simulation: PlatformSimulation) {
-        simulation.track(cpu.deployment)
-        if ownsFleet { simulation.accrue { [unowned self] interval in self.fleet.accrueCost(over: interval) } }
+    public func register(with host: any PlatformHost) {
+        host.track(cpu.deployment)
+        if ownsFleet { host.accrue { [unowned self] interval in self.fleet.accrueCost(over: interval) } }
     }
 
     /// Jobs waiting in the tiers, for a GPU and for a CPU worker (the HPA's external metric).

@@ -35,6 +35,9 @@ public struct RealModeOptions: Sendable {
     public var timeoutSeconds: Double?
     /// Keep each job's intermediates after it completes (default: removed; the origin keeps the outputs).
     public var keepIntermediates: Bool
+    /// The scenario's other services, modelled on the wall clock next to the real video service
+    /// (nil: the video service alone).
+    public var companion: RealModeCompanion?
 
     public init(inputs: RealModeInputSource, workDirectory: String, originDirectory: String? = nil, statePath: String? = nil,
                 concurrency: Int? = nil, threadsPerJob: Int? = nil, arrivals: RealModeArrivalSchedule = .interval(seconds: 1),
@@ -72,6 +75,7 @@ public enum RealModeRun {
     static let arrivalKind = EventKind("real.arrival")
     static let sampleKind = EventKind("real.sample")
     static let timeoutKind = EventKind("real.timeout")
+    static let arrivalsEndKind = EventKind("real.arrivals-end")
 
     /// Runs (or resumes) the run described by `options`; `progress` gets one line per notable
     /// step (generated clips, GPU line, finished jobs, resumed or redone stages), on the
@@ -111,6 +115,7 @@ public enum RealModeRun {
             threadsPerJob: threads, records: records, progress: progress, shouldStop: shouldStop)
         session.start()
         session.runtime.runUntilIdle()
+        session.finish()
         let processing = session.runtime.now.seconds
         try journal.endRun(runNumber)
         return try session.result(preparationSeconds: preparation, processingSeconds: processing,

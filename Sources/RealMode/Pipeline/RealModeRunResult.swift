@@ -92,7 +92,7 @@ extension RealModeSession {
             }
         }
         let encoders = Set(decisions.compactMap(\.encoder)).sorted()
-        let provenance: [(component: String, real: Bool, detail: String)] = [
+        var provenance: [(component: String, real: Bool, detail: String)] = [
             ("video-processing: validation, transcoding, optimization, upload", true,
              "libav (\(MediaLibraries.versionLine)); encoders \(encoders.isEmpty ? "none used" : encoders.joined(separator: ", ")); origin \(layout.originDirectory)"),
             ("video-processing: queue, priorities, adaptive strategy, GPU allocation, CPU fallback, retries", true,
@@ -103,9 +103,13 @@ extension RealModeSession {
             ("checkpoints", true, "SQLite journal \(layout.statePath) with SHA-256 of every intermediate"),
             ("arrivals", true, "real time\(options.speedup != 1 ? ", sped up ×\(options.speedup)" : "")"),
         ]
+        provenance += companionProvenance
+        // The video service's flow comes from the journal (every process's jobs); the modelled
+        // companions' flows are this process's own.
+        let companions = context.ledger.snapshot.filter { $0.service != VideoProcessingService.service }
         return RealModeRunResult(
             run: run, jobs: jobs, timings: timingsInOrder, decisions: decisions, requests: requests,
-            snapshot: context.metrics.snapshot(), conservation: ledger.snapshot, processConservation: context.ledger.snapshot,
+            snapshot: context.metrics.snapshot(), conservation: ledger.snapshot + companions, processConservation: context.ledger.snapshot,
             violations: violations, digest: runtime.digest, complete: jobs.allSatisfy(\.isTerminal),
             interruption: interruption, gpu: gpu,
             configuration: configuration, layout: layout, wallClock: wallClock, provenance: provenance,

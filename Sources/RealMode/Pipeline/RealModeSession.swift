@@ -2,9 +2,10 @@ import Foundation
 import LoomServices
 
 /// One process's part of a real-mode run, on the wall-clock loop: builds the service on the
-/// libav backend, submits the unfinished jobs at their arrival times, journals each terminal
-/// state, samples metrics while jobs remain, and stops when every job is accounted for.
-final class RealModeSession {
+/// libav backend (and the scenario's modelled companion services), submits the unfinished jobs
+/// at their arrival times, journals each terminal state, samples metrics while the run lasts,
+/// and stops when every job is accounted for and the companions' arrivals are over.
+final class RealModeSession: PlatformHost {
     let options: RealModeOptions
     let layout: RealModeLayout
     let journal: RealModeJournal
@@ -34,6 +35,13 @@ final class RealModeSession {
     private let redoneCounters: [VideoStage: MetricsRecorder.Counter]
     private(set) var stageSeconds: [VideoStage: [Double]] = [:]
     private(set) var notices: [String] = []
+    private let loops = RealModeHostLoops()
+    /// The companion services' provenance lines (empty without companions).
+    private(set) var companionProvenance: [(component: String, real: Bool, detail: String)] = []
+    /// When the companions' last arrival is due; the run does not end before.
+    private var arrivalsEnd = Instant.zero
+    private var arrivalsOver = true
+    private var companionPlatform: AnyObject?
 
     init(options: RealModeOptions, layout: RealModeLayout, journal: RealModeJournal, run: Int, gpu: RealModeGPUPlan,
          configuration: VideoProcessingConfiguration, threadsPerJob: Int, records: [RealJobRecord],
@@ -67,7 +75,29 @@ final class RealModeSession {
         resumedCounters = resumed
         redoneCounters = redone
         wire()
+        if let companion = options.companion {
+            context.metrics.registerGauge("cost.total", unit: "$") { [unowned context] in context.costs.total }
+            let installed = try companion.install(self, options.speedup)
+            companionProvenance = installed.provenance
+            companionPlatform = installed.platform
+            arrivalsEnd = Instant.zero + installed.arrivalsEnd
+            arrivalsOver = false
+        }
     }
+
+    // MARK: PlatformHost (the companions' cost and end-of-run loops)
+
+    func track(_ deployment: Deployment) { loops.track(deployment) }
+    func accrue(_ hook: @escaping (TimeAmount) -> Void) { loops.accrue(hook) }
+    func onFinish(_ hook: @escaping () -> Void) { loops.onFinish(hook) }
+    /// Runs the companions' end-of-run hooks (in-flight work reported) after the loop stopped.
+    func finish() {
+        takeSample()
+        loops.finish()
+    }
+
+    /// Every job is accounted for and the companions' arrivals are over.
+    private var done: Bool { remaining == 0 && arrivalsOver }
 
     private func wire() {
         libav.onReport = { [unowned self] item, _, report in self.absorb(report, jobID: item.jobID) }
@@ -88,19 +118,28 @@ final class RealModeSession {
             let done = records.count - pending.count
             progress("resuming: \(done) of \(records.count) jobs already finished, \(pending.count) to go")
         }
-        if pending.isEmpty { return }
+        if !arrivalsOver {
+            context.after(max(.zero, arrivalsEnd - runtime.now), RealModeRun.arrivalsEndKind) { [unowned self] in
+                self.arrivalsOver = true
+                if self.remaining == 0 { self.end() }
+            }
+        }
+        context.after(options.sampleInterval, RealModeRun.sampleKind) { [unowned self] in self.sample() }
+        if let limit = options.timeoutSeconds {
+            context.after(.saturatingSeconds(limit), RealModeRun.timeoutKind) { [unowned self] in
+                guard !self.done else { return }
+                self.halt("timeout after \(limit) s")
+            }
+        }
+        if pending.isEmpty {
+            if done { end() }
+            return
+        }
         for record in pending {
             let offset = record.arrivedRun != nil ? 0 : max(0, record.arrivalOffset - shift)
             // `after`, not `at`: on the wall clock `now` moves between reading it and scheduling.
             let delay = max(.zero, (Instant.zero + .saturatingSeconds(offset)) - runtime.now)
             context.after(delay, RealModeRun.arrivalKind, entity: UInt64(record.sequence)) { [unowned self] in self.arrive(record) }
-        }
-        context.after(options.sampleInterval, RealModeRun.sampleKind) { [unowned self] in self.sample() }
-        if let limit = options.timeoutSeconds {
-            context.after(.saturatingSeconds(limit), RealModeRun.timeoutKind) { [unowned self] in
-                guard self.remaining > 0 else { return }
-                self.halt("timeout after \(limit) s")
-            }
         }
     }
 
@@ -151,12 +190,14 @@ final class RealModeSession {
         remaining -= 1
         progress("\(key): \(state)\(latency.map { String(format: " after %.2f s", $0) } ?? "")")
         if !options.keepIntermediates { try? FileManager.default.removeItem(atPath: layout.jobDirectory(key: key)) }
-        // Every job is accounted for: the run is over, even though the service's periodic loops
-        // (metric scrapes, autoscalers) would keep the wall-clock loop busy forever.
-        if remaining == 0 {
-            takeSample()
-            runtime.stop()
-        }
+        if done { end() }
+    }
+
+    /// Ends the run: every job is accounted for and no arrival is left, even though the
+    /// services' periodic loops (metric scrapes, autoscalers) would keep the loop busy forever.
+    private func end() {
+        takeSample()
+        runtime.stop()
     }
 
     private func halt(_ why: String) {
@@ -168,8 +209,8 @@ final class RealModeSession {
 
     private func sample() {
         takeSample()
-        if remaining > 0 && !timedOut && shouldStop() { halt("interrupted") }
-        if remaining > 0 && !timedOut {
+        if !done && !timedOut && shouldStop() { halt("interrupted") }
+        if !done && !timedOut {
             context.after(options.sampleInterval, RealModeRun.sampleKind) { [unowned self] in self.sample() }
         }
     }
@@ -177,6 +218,7 @@ final class RealModeSession {
     func takeSample() {
         let now = runtime.now
         guard now > lastSample else { return }
+        loops.accrueCosts(over: now - lastSample)
         context.metrics.sample(at: now)
         lastSample = now
     }

@@ -13,7 +13,7 @@ public enum PlatformAssembly {
         let sink = DiagnosticSink()
         let spec = PlatformSpec.decode(root: NodeReader(scenario.document, sink: sink))
         if let first = sink.diagnostics.first(where: \.isError) { throw PlatformError(first.description) }
-        return try LoomPlatform(spec: spec, simulation: simulation)
+        return try LoomPlatform(spec: spec, host: simulation)
     } }
 }
 
@@ -31,7 +31,8 @@ public final class LoomPlatform: PlatformInstance {
     private var videoCatalog: StreamingVideoCatalog?
     private let attributeStream: RandomStream
 
-    public init(spec: PlatformSpec, simulation: PlatformSimulation) throws {
+    /// Builds the services of `spec` on `host` (a simulated run, or real mode's wall-clock run).
+    public init(spec: PlatformSpec, host simulation: any PlatformHost) throws {
         self.spec = spec
         self.context = simulation.context
         attributeStream = simulation.context.stream("platform.attributes")

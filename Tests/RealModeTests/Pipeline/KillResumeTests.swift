@@ -21,8 +21,9 @@ struct ChildRunConfig: Codable {
 ///
 /// The child is this test bundle run again with a filter that selects
 /// `RealModeChildProcess.testChildRun` and the run's configuration in `LOOMSIM_REAL_CHILD`
-/// (a process of its own, killed for real). Once `loomsim run --real` is wired, the same run
-/// can be launched through the CLI instead (see `childCommand`).
+/// (a process of its own, killed for real): it corrupts an intermediate between the two
+/// processes, which the command line cannot reach. `RealRunCommandTests` kills
+/// `loomsim run --real` itself the same way.
 final class KillResumeTests: XCTestCase {
     func testSIGKILLMidRunThenResumeAccountsForEveryJobExactlyOnce() throws {
         let work = PipelineFixtures.folder(self, "kill")
