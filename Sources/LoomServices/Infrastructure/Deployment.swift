@@ -19,6 +19,8 @@ public final class Deployment {
 
     private let context: PlatformContext
     private let stream: RandomStream
+    /// The node pool its pods are scheduled on (nil: capacity is assumed, pods are billed each).
+    public let nodePool: NodePool?
     private var nextPodID: UInt64 = 1
     private var regionDown = false
     private static let podStarted = EventKind("pod.started")
@@ -34,6 +36,7 @@ public final class Deployment {
         self.replicas = replicas
         self.context = context
         self.stream = context.stream("deployment.\(region).\(service)")
+        self.nodePool = context.nodePools.pool(hosting: service, region: region)
         let labels = [("region", region)]
         context.metrics.registerGauge(metricKey("\(service).replicas", labels), unit: "pods") { [unowned self] in Double(self.replicas) }
         context.metrics.registerGauge(metricKey("\(service).ready_replicas", labels), unit: "pods") { [unowned self] in Double(self.servingCount) }
@@ -82,6 +85,31 @@ public final class Deployment {
         nextPodID += 1
         let pod = Pod(id: id, name: "\(service)-\(region)-\(id)", createdAt: context.now)
         pods[id] = pod
+        if let nodePool {
+            // Pending until the scheduler binds it to a node; a warm pod that fits at once
+            // starts ready, one that has to wait starts like any other.
+            let created = context.now
+            pod.nodeClaim = nodePool.claim(
+                cpu: template.cpuRequestCores, memory: template.memoryRequestBytes,
+                onPlaced: { [weak self, weak pod] in
+                    guard let self, let pod, !pod.isTerminating else { return }
+                    self.podScheduled(pod, warm: warm && self.context.now == created)
+                },
+                onEvicted: { [weak self, weak pod] in
+                    guard let self, let pod, !pod.isTerminating else { return }
+                    pod.nodeClaim = nil
+                    self.context.metrics.note("pod.lost", subject: pod.name, detail: "node-loss", at: self.context.now)
+                    self.remove(pod, reason: "node-loss")
+                    self.reconcile()
+                })
+            return
+        }
+        podScheduled(pod, warm: warm)
+    }
+
+    /// The pod is bound to a node: it pulls its image and starts (or is up at once when warm).
+    private func podScheduled(_ pod: Pod, warm: Bool) {
+        let id = pod.id
         if warm {
             pod.phase = .running
             pod.startedAt = context.now
@@ -142,6 +170,10 @@ public final class Deployment {
         pod.isTerminating = true
         pod.isReady = false
         pods[pod.id] = nil
+        if let claim = pod.nodeClaim {
+            pod.nodeClaim = nil
+            nodePool?.release(claim)
+        }
         if wasServing || reason != "scale-down" { onPodLost(pod, reason) }
     }
 
@@ -172,6 +204,8 @@ public final class Deployment {
     /// Dollars for the pods that existed over the last `interval` (pending pods are billed too:
     /// the node capacity is reserved).
     public func accrueCost(over interval: TimeAmount) {
+        // On a node pool the nodes are billed instead (NodePool.accrueCost).
+        guard nodePool == nil else { return }
         context.costs.add(Double(pods.count) * template.costPerHour * interval.seconds / 3_600, to: "pods.\(service)")
     }
 }

@@ -16,6 +16,8 @@ public final class Pod {
     public internal(set) var isReady = false
     public internal(set) var isTerminating = false
     public internal(set) var restarts = 0
+    /// Its claim on a node pool's capacity, when its Deployment runs on one.
+    var nodeClaim: UInt64?
 
     /// CPU cores in use right now apart from `busySeconds` (idle overhead, per-session load).
     public var baselineCores: Double = 0

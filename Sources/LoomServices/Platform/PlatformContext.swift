@@ -12,6 +12,8 @@ public final class PlatformContext {
     public let ledger: ConservationLedger
     public let faults: FaultState
     public let costs: CostMeter
+    /// The run's node pools; Deployments created after a pool is added schedule onto it.
+    public let nodePools = NodePoolRegistry()
 
     public init(runtime: any Runtime, metrics: MetricsRecorder = MetricsRecorder(),
                 ledger: ConservationLedger = ConservationLedger()) {

@@ -33,9 +33,9 @@ enum ChartPanels {
             out.append(ReportSection(id: id, title: title, intro: intro + which, body: ChartPanel.grid(panels)))
         }
         add("scaling", "Load and scaling",
-            "Arrival rate per service (left axis) against desired and ready replicas (right axis, steps). Shaded: warm-up.",
-            loadPanels(c))
-        add("queues", "Queues", "Queue depth per priority.", queuePanels(c))
+            "Arrival rate per service (left axis) against desired and ready replicas (right axis, steps); node pools: nodes against pods waiting for one. Shaded: warm-up.",
+            loadPanels(c) + nodePoolPanels(c))
+        add("queues", "Queues", "Queue depth per priority; queues that stayed empty all run are not drawn.", queuePanels(c))
         add("latency", "Latency over time", "Per sampling interval: p99 solid, p50 dashed.", latencyPanels(c))
         add("breakers", "Circuit breakers", "State of every circuit breaker over time.", breakerPanels(c))
         add("gpus", "GPUs", "Utilization per GPU type (left) with preemptions and CPU fallbacks per second (right).", gpuPanels(c))
@@ -85,7 +85,8 @@ enum ChartPanels {
     static func queuePanels(_ c: ChartContext) -> [ChartPanel] {
         c.catalog.prefixes(endingWith: ".queue_depth").compactMap { svc in
             let entries = c.catalog.all(svc + ".queue_depth")
-            guard !entries.isEmpty else { return nil }
+            // A queue that never held anything is a flat line: leave it out.
+            guard entries.contains(where: { $0.series.values.contains { $0.isFinite && $0 != 0 } }) else { return nil }
             let rank = { (e: SeriesCatalog.Entry) -> Int in
                 let p = e.parsed.label("priority")?.lowercased() ?? ""
                 return priorities.firstIndex { $0.name == p } ?? priorities.count

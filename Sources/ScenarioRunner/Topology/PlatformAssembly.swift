@@ -37,6 +37,12 @@ public final class LoomPlatform: PlatformInstance {
         self.context = simulation.context
         attributeStream = simulation.context.stream("platform.attributes")
         do {
+            // Pools first: each Deployment finds its pool when the service creates it.
+            for c in spec.nodePools {
+                let pool = try NodePool(configuration: c, context: context)
+                try context.nodePools.add(pool)
+                simulation.accrue { [unowned pool] interval in pool.accrueCost(over: interval) }
+            }
             if let c = spec.ai {
                 let service = try AIMLService(configuration: c, context: context)
                 service.start()

@@ -18,6 +18,8 @@ public struct PlatformSpec: Sendable {
     public var ai: AIMLConfiguration?
     public var streaming: StreamingConfiguration?
     public var analytics: AnalyticsConfiguration?
+    /// Node pools the services' pods are scheduled on (empty: assumed capacity).
+    public var nodePools: [NodePool.Configuration] = []
 
     /// Reads `topology` and `policies` from the scenario's root, reporting every problem through
     /// the readers' sink.
@@ -25,8 +27,9 @@ public struct PlatformSpec: Sendable {
         var spec = PlatformSpec()
         var wanted = Set<String>()
         if let topology = root.child("topology") {
-            _ = topology.checkKeys(["region", "services"])
+            _ = topology.checkKeys(["region", "services", "nodePools"])
             if let region = topology.optional("region", as: .identifier) { spec.region = region }
+            if let pools = topology.child("nodePools") { spec.nodePools = NodePoolDecoder.decode(pools, defaultRegion: spec.region) }
             if let services = topology.child("services") {
                 for (name, reader) in services.entries() {
                     guard serviceNames.contains(name) else {
