@@ -29,6 +29,9 @@ public final class LoomPlatform: PlatformInstance {
     public private(set) var streaming: StreamingService?
     public private(set) var analytics: AnalyticsService?
     private var videoCatalog: StreamingVideoCatalog?
+    /// Seed §8: the health monitor and degradation detector, when `policies` asks for them.
+    public internal(set) var health: HealthMonitorLoop?
+    public internal(set) var remediation: DegradationRemediationLoop?
     private let attributeStream: RandomStream
 
     public init(spec: PlatformSpec, simulation: PlatformSimulation) throws {
@@ -84,6 +87,7 @@ public final class LoomPlatform: PlatformInstance {
                 service.attachCosts(to: simulation)
                 recording = service
             }
+            try startCrossServiceMechanisms()
         } catch let error as PlatformError {
             throw error
         } catch {

@@ -18,6 +18,9 @@ public struct PlatformSpec: Sendable {
     public var ai: AIMLConfiguration?
     public var streaming: StreamingConfiguration?
     public var analytics: AnalyticsConfiguration?
+    /// `policies.health` and `policies.remediation` (seed §8); nil: not run.
+    public var health: HealthPolicy?
+    public var remediation: RemediationPolicy?
 
     /// Reads `topology` and `policies` from the scenario's root, reporting every problem through
     /// the readers' sink.
@@ -78,7 +81,8 @@ public struct PlatformSpec: Sendable {
     }
 
     mutating func applyPolicies(_ policies: NodeReader) {
-        _ = policies.checkKeys(["preemption", "cascade", "strategyOrder"])
+        _ = policies.checkKeys(["preemption", "cascade", "strategyOrder"] + Self.crossServicePolicyKeys)
+        applyCrossServicePolicies(policies)
         if let v = policies.optional("preemption", as: .choice(PreemptionVariant.self)) {
             video = video ?? .regional(region)
             video!.preemption = v
