@@ -59,7 +59,8 @@ public struct RemediationRecord: Equatable, Sendable {
 /// degrading or changes severity, `degradation.cleared` when it recovers (the detector reports
 /// a degradation at every analysis, as the seed does; de-duplicating is this alerting layer's
 /// job), `remediation.executed` (detail: action and cause) and `remediation.failed` (no
-/// candidate could act). Counter `remediation.actions{service=...}`.
+/// candidate could act). Counter `remediation.actions{action=...,service=...}` (action as the
+/// seed names it, e.g. `scale_up_instances`), registered at the first such remediation.
 public final class DegradationRemediationLoop {
     public let configuration: DegradationDetectionConfiguration
     /// The policy and its baselines.
@@ -100,7 +101,6 @@ public final class DegradationRemediationLoop {
     /// Watches `service`: `sample` returns its metrics over the interval just ended (nil: no data).
     public func register(service: String, sample: @escaping () -> OrderedDictionary<PerformanceMetric, Double>?) {
         services.append((service, sample))
-        actionCounters[service] = context.metrics.registerCounter(metricKey("remediation.actions", [("service", service)]), unit: "actions")
     }
 
     /// Watches `service` through a metrics window its requests are recorded in.
@@ -173,7 +173,7 @@ public final class DegradationRemediationLoop {
             let request = RemediationRequest(service: plan.service, action: action, degradation: degradation, at: now)
             if handler(request) {
                 remediations.append(RemediationRecord(at: now, service: plan.service, metric: plan.metric, action: action))
-                if let counter = actionCounters[plan.service] { context.metrics.add(counter) }
+                count(action, service: plan.service)
                 context.metrics.note("remediation.executed", subject: plan.service,
                                      detail: "\(action.rawValue) for \(Self.describe(degradation))", at: now)
                 return  // seed: "Try one action at a time"
@@ -182,6 +182,14 @@ public final class DegradationRemediationLoop {
         remediations.append(RemediationRecord(at: now, service: plan.service, metric: plan.metric, action: nil))
         context.metrics.note("remediation.failed", subject: plan.service,
                              detail: "no action of \(plan.candidates.map(\.rawValue)) could act on \(plan.metric.rawValue)", at: now)
+    }
+
+    private func count(_ action: RemediationAction, service: String) {
+        let key = action.rawValue + "|" + service
+        let counter = actionCounters[key] ?? context.metrics.registerCounter(
+            metricKey("remediation.actions", [("action", action.rawValue), ("service", service)]), unit: "actions")
+        actionCounters[key] = counter
+        context.metrics.add(counter)
     }
 
     static func describe(_ d: PerformanceDegradation) -> String {

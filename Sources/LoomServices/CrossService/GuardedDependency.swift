@@ -14,8 +14,9 @@
 /// Emits the gauge `breaker.state{from=<caller>,to=<dependency>}` (the worst state across
 /// instances, or open while the shared count is at the threshold; encoding 0 closed, 1 half-open,
 /// 2 open, 3 forced-open, 4 disabled, 5 metrics-only), `breaker.open_instances{...}`,
-/// `breaker.global_failures{...}`, counters `breaker.calls{from,to,outcome}` and
-/// `breaker.store_unavailable{from,to}`, the latency `<caller>.calls.<dependency>`, and the
+/// `breaker.global_failures{...}`, counters `breaker.calls{from,to,outcome}`,
+/// `breaker.store_unavailable{from,to}` (store commands refused) and `breaker.fail_open{from,to}`
+/// (calls let through while the store could not answer), the latency `<caller>.calls.<dependency>`, and the
 /// notable events `breaker.opened` / `breaker.half_opened` / `breaker.closed` per instance
 /// (subject `<caller>-><dependency>#<i>`) and for the shared count (subject `... (global)`).
 ///
@@ -101,7 +102,7 @@ public final class GuardedDependency {
     let latency: MetricsRecorder.Latency
 
     struct Counters {
-        var success, failure, rejectedLocal, rejectedGlobal, rejectedForced, fallback, storeUnavailable: MetricsRecorder.Counter
+        var success, failure, rejectedLocal, rejectedGlobal, rejectedForced, fallback, storeUnavailable, failOpen: MetricsRecorder.Counter
     }
 
     static let timeoutKind = EventKind("xs.dependency.timeout")
@@ -127,7 +128,8 @@ public final class GuardedDependency {
             success: counter("success"), failure: counter("failure"), rejectedLocal: counter("rejected_local"),
             rejectedGlobal: counter("rejected_global"), rejectedForced: counter("rejected_forced"),
             fallback: counter("fallback"),
-            storeUnavailable: context.metrics.registerCounter(metricKey("breaker.store_unavailable", labels), unit: "commands"))
+            storeUnavailable: context.metrics.registerCounter(metricKey("breaker.store_unavailable", labels), unit: "commands"),
+            failOpen: context.metrics.registerCounter(metricKey("breaker.fail_open", labels), unit: "calls"))
         latency = context.metrics.registerLatency("\(configuration.caller).calls.\(configuration.dependency)")
         timeouts = DeadlineQueue(context: context, kind: Self.timeoutKind)
         try setInstanceCount(configuration.instances)
@@ -159,7 +161,11 @@ public final class GuardedDependency {
         let now = context.now
         let permission = instances[i].breaker.tryAcquirePermission(now: now, store: &store)
         apply(permission.events, instance: i)
-        if !permission.storeAvailable { context.metrics.add(counters.storeUnavailable) }
+        if !permission.storeAvailable {
+            context.metrics.add(counters.storeUnavailable)
+            // The seed's fail-open: the shared count could not be read, the local breaker decided.
+            if permission.isPermitted { context.metrics.add(counters.failOpen) }
+        }
         if let failures = permission.globalFailures { observeGlobal(failures: failures) }
         guard permission.isPermitted else {
             let local = instances[i].breaker.local

@@ -53,8 +53,8 @@ public struct HealthMonitoringConfiguration: Sendable {
 /// carries the instant a real monitor would send it. Alerts become notable events
 /// `health.critical` (the service turned unhealthy, seed `AlertTypeCritical`) and
 /// `health.recovery` (`AlertTypeRecovery`); the gauge `health.status{service=...}` reads
-/// 0 unknown, 1 healthy, 2 unhealthy. `onStatusChange` lets other mechanisms (failover,
-/// remediation) react.
+/// 0 unknown, 1 healthy, 2 unhealthy; the counter `health.alerts{kind=critical|recovery,service=...}`
+/// counts the alerts. `onStatusChange` lets other mechanisms (failover, remediation) react.
 public final class HealthMonitorLoop {
     public let configuration: HealthMonitoringConfiguration
     /// The policy's state: every service's record, in registration order.
@@ -65,6 +65,7 @@ public final class HealthMonitorLoop {
     public private(set) var alerts: [HealthAlert] = []
 
     private var probes: [() -> HealthProbeSample] = []
+    private var alertCounters: [String: MetricsRecorder.Counter] = [:]
     private var timeouts: [TimeAmount] = []
     private let context: PlatformContext
     private var started = false
@@ -135,6 +136,11 @@ public final class HealthMonitorLoop {
             alerts.append(alert)
             let kind = alert.kind == .critical ? "health.critical" : "health.recovery"
             context.metrics.note(kind, subject: service, detail: alert.message, at: context.now)
+            let label = alert.kind == .critical ? "critical" : "recovery"
+            let counter = alertCounters[label + "|" + service] ?? context.metrics.registerCounter(
+                metricKey("health.alerts", [("kind", label), ("service", service)]), unit: "alerts")
+            alertCounters[label + "|" + service] = counter
+            context.metrics.add(counter)
         }
         if update.changedFrom != nil { onStatusChange?(update) }
     }

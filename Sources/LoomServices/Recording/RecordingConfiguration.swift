@@ -88,6 +88,9 @@ public struct RecordingConfiguration: Sendable {
     public var analytics = RecordingDependencyConfiguration(name: "analytics")
     /// Breaker per dependency; Resilience4j's defaults (50 % over the last 100 calls, 60 s open).
     public var breaker = CircuitBreakerConfig()
+    /// Seed §6.1: share each dependency's failure count across the pods through Redis (nil: the
+    /// §1.3.1 breakers alone, one per dependency).
+    public var distributedBreaker: RecordingDistributedBreaker? = nil
     /// The deferred retry queue; default the seed's intent (see `DeferredRetryQueue.Variant`).
     public var retryQueue = DeferredRetryQueue.Configuration.intended
     /// Seed §1.3.1: `StartRecording` notifies video processing when a session starts.
@@ -153,6 +156,7 @@ public struct RecordingConfiguration: Sendable {
         try check(postgres.name != redis.name, "postgres and redis need different names, both are \(redis.name)")
         for dependency in [videoProcessing, notification, analytics] { try dependency.validate() }
         do { try breaker.validate() } catch { throw RecordingConfigurationError("recording: breaker: \(error)") }
+        try distributedBreaker?.validate()
         do { try retryQueue.validate() } catch { throw RecordingConfigurationError("recording: retryQueue: \(error)") }
         try check(healthInterval.nanoseconds > 0, "healthInterval must be positive")
         try errorRateTrigger?.validate()

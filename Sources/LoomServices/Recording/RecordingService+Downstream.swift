@@ -25,7 +25,7 @@ extension RecordingService {
 
     private func attempt(_ call: PendingDownstreamCall, task: DeferredRetryQueue.RetryTask?) {
         let accept: (() -> Bool)? = call.recording.map { recording in { [unowned self] in self.handOff(recording) } }
-        dependencies[call.dependency].call(entity: call.unit, accept: accept) { [unowned self] result in
+        dependencies[call.dependency].call(entity: call.unit, session: call.sessionID, accept: accept) { [unowned self] result in
             let outcome: DeferredRetryQueue.AttemptOutcome
             switch result {
             case .succeeded: outcome = .succeeded

@@ -86,8 +86,10 @@ public final class RecordingService {
         deployment = Deployment(service: Self.serviceName, region: configuration.region, template: configuration.pod,
                                 replicas: configuration.initialReplicas, context: context)
         snapshots = SessionSnapshotStore(configuration: configuration.snapshots, redis: redis, context: context)
+        let sharedCounts = configuration.distributedBreaker.map { _ in ModelledSharedFailureStore.redis(redis, context: context) }
         dependencies = try [configuration.videoProcessing, configuration.notification, configuration.analytics].map {
-            try RecordingDependency(configuration: $0, breaker: configuration.breaker, context: context)
+            try RecordingDependency(configuration: $0, breaker: configuration.breaker, distributed: configuration.distributedBreaker,
+                                    store: sharedCounts, context: context)
         }
         retryQueue = try DeferredRetryQueue(configuration: configuration.retryQueue)
         workloadStream = context.stream("recording.workload")
@@ -116,6 +118,7 @@ public final class RecordingService {
         deployment.onPodReady = { [unowned self] pod in self.podBecameReady(pod) }
         deployment.onPodLost = { [unowned self] pod, reason in self.podLost(pod, reason: reason) }
         deployment.startWarm()
+        followServingPodsWithDistributedBreakers()
         if configuration.autoscalingEnabled {
             let hpa = HorizontalPodAutoscaler(manifest: configuration.hpa, settings: configuration.hpaSettings)
             let loop = AutoscalerLoop(hpa: hpa, deployment: deployment, context: context,

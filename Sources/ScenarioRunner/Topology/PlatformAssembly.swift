@@ -29,6 +29,9 @@ public final class LoomPlatform: PlatformInstance {
     public private(set) var streaming: StreamingService?
     public private(set) var analytics: AnalyticsService?
     private var videoCatalog: StreamingVideoCatalog?
+    /// Seed §8: the health monitor and degradation detector, when `policies` asks for them.
+    public internal(set) var health: HealthMonitorLoop?
+    public internal(set) var remediation: DegradationRemediationLoop?
     private let attributeStream: RandomStream
 
     /// Builds the services of `spec` on `host` (a simulated run, or real mode's wall-clock run).
@@ -91,6 +94,7 @@ public final class LoomPlatform: PlatformInstance {
                 service.attachCosts(to: simulation)
                 recording = service
             }
+            try startCrossServiceMechanisms()
         } catch let error as PlatformError {
             throw error
         } catch {

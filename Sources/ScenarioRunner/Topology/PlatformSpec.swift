@@ -21,6 +21,10 @@ public struct PlatformSpec: Sendable {
     /// Node pools the services' pods are scheduled on (empty: assumed capacity).
     public var nodePools: [NodePool.Configuration] = []
 
+    /// `policies.health` and `policies.remediation` (seed §8); nil: not run.
+    public var health: HealthPolicy?
+    public var remediation: RemediationPolicy?
+
     /// Reads `topology` and `policies` from the scenario's root, reporting every problem through
     /// the readers' sink.
     public static func decode(root: NodeReader) -> PlatformSpec {
@@ -81,7 +85,8 @@ public struct PlatformSpec: Sendable {
     }
 
     mutating func applyPolicies(_ policies: NodeReader) {
-        _ = policies.checkKeys(["preemption", "cascade", "strategyOrder"])
+        _ = policies.checkKeys(["preemption", "cascade", "strategyOrder"] + Self.crossServicePolicyKeys)
+        applyCrossServicePolicies(policies)
         if let v = policies.optional("preemption", as: .choice(PreemptionVariant.self)) {
             video = video ?? .regional(region)
             video!.preemption = v

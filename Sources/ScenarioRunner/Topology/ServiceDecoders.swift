@@ -52,7 +52,7 @@ extension ServiceDecoders {
     static func recording(_ r: NodeReader, into c: inout RecordingConfiguration) {
         guard !r.isNull else { return }
         _ = r.checkKeys(["replicas", "maxSessionsPerPod", "autoscaling", "hpa", "metricsDelay", "breaker", "retryQueue",
-                         "degradation", "snapshots", "podCrashesPerHour"])
+                         "degradation", "snapshots", "podCrashesPerHour", "distributedBreaker"])
         if let v = r.optional("replicas", as: .integer(in: 0...100_000)) { c.initialReplicas = v }
         if let v = r.optional("maxSessionsPerPod", as: .integer(in: 1...100_000)) { c.maxSessionsPerPod = v }
         if let v = r.optional("autoscaling", as: .bool) { c.autoscalingEnabled = v }
@@ -61,6 +61,7 @@ extension ServiceDecoders {
         if let v = r.optional("degradation", as: .bool) { c.degradationEnabled = v }
         if let v = r.optional("podCrashesPerHour", as: .number(in: 0...1_000)) { c.pod.crashesPerHour = v }
         if let b = r.child("breaker") { breaker(b, into: &c.breaker) }
+        if let d = r.child("distributedBreaker") { distributedBreaker(d, into: &c) }
         if let v = r.optional("retryQueue", as: .oneOf(["intended", "asWritten"])) {
             c.retryQueue = v == "asWritten" ? .asWritten : .intended
         }
