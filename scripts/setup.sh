@@ -32,3 +32,7 @@ if ! command -v swift >/dev/null 2>&1; then
   echo "setup: error: the Swift toolchain (6.1 or later) is not on PATH; install it from swift.org first" >&2
   exit 1
 fi
+
+# The notebooks' Python packages (pinned in Notebooks/requirements.txt) in .venv-notebooks/;
+# returns at once when that venv is already up to date.
+bash "$(dirname "$0")/notebooks-env.sh"

@@ -42,10 +42,14 @@ public struct ReplicationRun {
     }
 
     /// Runs the replication; `progress` is called after every sample with the simulated time
-    /// reached and may return false to interrupt the run (Ctrl-C).
-    public func run(factory: PlatformFactory, progress: @escaping (Instant) -> Bool = { _ in true }) throws -> Outcome {
+    /// reached and may return false to interrupt the run (Ctrl-C); `trace`, when given, watches
+    /// the run for the `--trace` export (it only reads: the digest is the same).
+    public func run(factory: PlatformFactory, trace: RunTraceRecorder? = nil,
+                    progress: @escaping (Instant) -> Bool = { _ in true }) throws -> Outcome {
         let simulation = try PlatformSimulation(
             seed: seed, duration: scenario.duration, warmUp: scenario.warmUp, sampleInterval: sampleInterval)
+        simulation.runtime.observer = trace
+        simulation.context.ledger.observer = trace
         let platform = try factory(scenario, simulation)
         let context = simulation.context
         let driver = ScenarioDriver(scenario: scenario)
@@ -55,6 +59,7 @@ public struct ReplicationRun {
             if !progress(reached) { simulation.interruptRequested = true }
         }
         let result = simulation.run()
+        trace?.complete(with: result)
         return Outcome(index: index, seed: seed, result: result, provenance: platform.provenance,
                        events: result.digest.eventCount)
     }

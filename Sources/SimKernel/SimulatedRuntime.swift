@@ -9,6 +9,8 @@ public final class SimulatedRuntime: Runtime {
     private var stopRequested = false
     public let streams: RandomStreams
     public let backends: RuntimeBackends
+    /// Sees every callback before it runs (the `--trace` export); nil, the default, costs a nil check.
+    public var observer: (any RuntimeObserver)?
 
     /// A runtime whose random streams derive from `seed`.
     public init(seed: UInt64, backends: RuntimeBackends? = nil) {
@@ -23,12 +25,14 @@ public final class SimulatedRuntime: Runtime {
 
     @discardableResult
     public func schedule(at time: Instant, _ kind: EventKind, entity: UInt64, _ action: @escaping () -> Void) throws(KernelError) -> EventHandle {
-        try simulation.schedule(ScheduledAction(kind: kind, entity: entity, run: action), at: time)
+        if let observer { observer.scheduled(kind) }
+        return try simulation.schedule(ScheduledAction(kind: kind, entity: entity, run: action), at: time)
     }
 
     @discardableResult
     public func schedule(after delay: TimeAmount, _ kind: EventKind, entity: UInt64, _ action: @escaping () -> Void) throws(KernelError) -> EventHandle {
-        try simulation.schedule(ScheduledAction(kind: kind, entity: entity, run: action), after: delay)
+        if let observer { observer.scheduled(kind) }
+        return try simulation.schedule(ScheduledAction(kind: kind, entity: entity, run: action), after: delay)
     }
 
     @discardableResult
@@ -49,6 +53,7 @@ public final class SimulatedRuntime: Runtime {
         stopRequested = false
         var executed = 0
         while !stopRequested, let action = simulation.nextEvent(notAfter: limit) {
+            if let observer { observer.willRun(kind: action.traceKind, entity: action.traceEntity, at: simulation.now) }
             action.run()
             executed += 1
         }
@@ -62,6 +67,7 @@ public final class SimulatedRuntime: Runtime {
         stopRequested = false
         var executed = 0
         while !stopRequested, let action = simulation.nextEvent() {
+            if let observer { observer.willRun(kind: action.traceKind, entity: action.traceEntity, at: simulation.now) }
             action.run()
             executed += 1
         }
@@ -75,6 +81,7 @@ public final class SimulatedRuntime: Runtime {
         stopRequested = false
         var executed = 0
         while executed < count, !stopRequested, let action = simulation.nextEvent() {
+            if let observer { observer.willRun(kind: action.traceKind, entity: action.traceEntity, at: simulation.now) }
             action.run()
             executed += 1
         }

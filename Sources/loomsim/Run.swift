@@ -32,6 +32,7 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Seconds between metric samples.") var sampleInterval: Double = 10
     @Flag(name: .long, help: "Do not print the SLO and conservation summary.") var quiet = false
     @OptionGroup var realMode: RealRunOptions
+    @OptionGroup var traceOptions: TraceOptions
 
     func validate() throws {
         if let replications, replications < 1 { throw ValidationError("--replications must be ≥ 1, got \(replications)") }
@@ -44,17 +45,20 @@ struct Run: ParsableCommand {
         if let seed { scenario.seed = seed }
         if let replications { scenario.replications = replications }
         if realMode.real || scenario.mode == .real {
+            if traceOptions.trace != nil { printError("error: --trace records simulated runs only, not --real ones"); throw ExitCode.badInput }
             let directory = URL(fileURLWithPath: out ?? "Reports/\(scenario.name)")
             let passed = try runReal(scenario, file: file, options: realMode, out: directory)
             if !passed { throw ExitCode.failure }
             return
         }
         installInterruptHandler()
+        let recorder = try traceOptions.recorder(for: scenario)
         let outcome = try runScenario(scenario, file: file, jobs: jobs, sampleInterval: try .seconds(sampleInterval),
-                                      label: scenario.name)
+                                      label: scenario.name, trace: recorder)
         let directory = URL(fileURLWithPath: out ?? "Reports/\(scenario.name)")
         try writeReport(outcome, to: directory)
         if !quiet { printSummary(outcome) }
+        try traceOptions.write(recorder, scenario: scenario)
         print("report: \(directory.appendingPathComponent("report.html").path)")
         print("seed=\(scenario.seed) digest=\(outcome.run.digest.hex) \(outcome.run.passed ? "PASS" : "FAIL")\(outcome.run.complete ? "" : " (incomplete)")")
         if !outcome.run.complete { throw ExitCode(130) }
@@ -80,13 +84,15 @@ func loadScenario(_ path: String) throws -> Scenario {
 }
 
 /// Runs every replication (in parallel up to `jobs`) and assembles the report.
-func runScenario(_ scenario: Scenario, file: String, jobs: Int, sampleInterval: TimeAmount, label: String) throws -> ScenarioOutcome {
+func runScenario(_ scenario: Scenario, file: String, jobs: Int, sampleInterval: TimeAmount, label: String,
+                 trace: RunTraceRecorder? = nil) throws -> ScenarioOutcome {
     let progress = ProgressReporter(label: label, totalSimulatedSeconds: scenario.duration.seconds * Double(scenario.replications))
     let started = Date()
     let factory = PlatformAssembly.factory
     let results = parallelMap(Array(0..<scenario.replications), jobs: jobs) { index -> Result<ReplicationRun.Outcome, PlatformError> in
         do {
-            let outcome = try ReplicationRun(scenario: scenario, index: index, sampleInterval: sampleInterval).run(factory: factory) { reached in
+            let replication = ReplicationRun(scenario: scenario, index: index, sampleInterval: sampleInterval)
+            let outcome = try replication.run(factory: factory, trace: index == 0 ? trace : nil) { reached in
                 progress.update(replication: index, simulatedSeconds: reached.seconds)
                 return interruptRequested == 0
             }

@@ -1,14 +1,21 @@
 import Foundation
 
 /// Writes spans as Chrome trace-event JSON (the "JSON Array Format" that Perfetto and
-/// chrome://tracing open): `ph: "M"` metadata naming processes and threads, `ph: "X"` complete
-/// events with `ts`/`dur` in microseconds (nanosecond precision as three decimals) and `ph: "i"`
-/// thread-scoped instants. Output is deterministic: ids follow sorted names, events are ordered
+/// chrome://tracing open, or the "JSON Object Format" `{"traceEvents": [...]}` of
+/// `renderDocument`): `ph: "M"` metadata naming processes and threads, `ph: "X"` complete
+/// events with `ts`/`dur` in microseconds (nanosecond precision as three decimals), `ph: "i"`
+/// thread-scoped instants and `ph: "C"` counter samples. Output is deterministic: ids follow sorted names, events are ordered
 /// by start time then input order, and args by key.
 public enum TraceEventWriter {
     /// The JSON text for the spans that fall in `window` (spans clipped to it; clipped spans get
     /// `args.clipped = "true"`).
     public static func render(_ spans: [TraceSpan], window: TraceWindow = .all) -> String {
+        "[\n" + eventLines(spans, counters: [], window: window).joined(separator: ",\n") + "\n]\n"
+    }
+
+    /// One JSON object per line: process and thread names, then spans, instants and counter
+    /// samples (`ph: "C"`, one counter track per name within its process) by time.
+    static func eventLines(_ spans: [TraceSpan], counters: [TraceCounter], window: TraceWindow) -> [String] {
         let kept: [(offset: Int, span: TraceSpan)] = spans.enumerated().compactMap { i, s in
             if s.duration == nil {
                 return s.start >= window.start && s.start <= window.end ? (i, s) : nil
@@ -23,7 +30,8 @@ public enum TraceEventWriter {
             }
             return (i, c)
         }
-        let processes = Array(Set(kept.map(\.span.process))).sorted()
+        let keptCounters = counters.enumerated().filter { $0.element.time >= window.start && $0.element.time <= window.end }
+        let processes = Array(Set(kept.map(\.span.process) + keptCounters.map(\.element.process))).sorted()
         let pid = Dictionary(uniqueKeysWithValues: processes.enumerated().map { ($1, $0 + 1) })
         let tracks = Array(Set(kept.map { TrackKey(process: $0.span.process, track: $0.span.track) })).sorted()
         let tid = Dictionary(uniqueKeysWithValues: tracks.enumerated().map { ($1, $0 + 1) })
@@ -39,22 +47,34 @@ public enum TraceEventWriter {
                 ("tid", .int(Int64(tid[t]!))), ("args", .object([("sort_index", .int(Int64(i)))])),
             ]).compact())
         }
-        let ordered = kept.sorted { ($0.span.start.nanoseconds, $0.offset) < ($1.span.start.nanoseconds, $1.offset) }
-        for (_, s) in ordered {
-            let key = TrackKey(process: s.process, track: s.track)
-            var members: [(String, TraceMember)] = [
-                ("name", .string(s.name)), ("cat", .string(s.category)), ("ph", .string(s.duration == nil ? "i" : "X")),
-                ("ts", .raw(micros(s.start.nanoseconds))),
-            ]
-            if let d = s.duration { members.append(("dur", .raw(micros(max(0, d.nanoseconds))))) }
-            members += [("pid", .int(Int64(pid[s.process]!))), ("tid", .int(Int64(tid[key]!)))]
-            if s.duration == nil { members.append(("s", .string("t"))) }
-            if !s.args.isEmpty {
-                members.append(("args", .object(s.args.keys.sorted().map { ($0, JSONValue.string(s.args[$0]!)) })))
-            }
-            lines.append(TraceJSON.object(members))
+        // Counters sort after spans at the same instant (offsets past every span's).
+        var timeline = kept.map { (time: $0.span.start.nanoseconds, offset: $0.offset, line: span($0.span, pid: pid, tid: tid)) }
+        timeline += keptCounters.map { (time: $0.element.time.nanoseconds, offset: spans.count + $0.offset, line: counter($0.element, pid: pid)) }
+        timeline.sort { ($0.time, $0.offset) < ($1.time, $1.offset) }
+        return lines + timeline.map(\.line)
+    }
+
+    static func counter(_ c: TraceCounter, pid: [String: Int]) -> String {
+        TraceJSON.object([
+            ("name", .string(c.name)), ("cat", .string(c.category)), ("ph", .string("C")),
+            ("ts", .raw(micros(c.time.nanoseconds))), ("pid", .int(Int64(pid[c.process]!))), ("tid", .int(0)),
+            ("args", .object(c.values.map { ($0.name, JSONValue.number($0.value)) })),
+        ])
+    }
+
+    static func span(_ s: TraceSpan, pid: [String: Int], tid: [TrackKey: Int]) -> String {
+        let key = TrackKey(process: s.process, track: s.track)
+        var members: [(String, TraceMember)] = [
+            ("name", .string(s.name)), ("cat", .string(s.category)), ("ph", .string(s.duration == nil ? "i" : "X")),
+            ("ts", .raw(micros(s.start.nanoseconds))),
+        ]
+        if let d = s.duration { members.append(("dur", .raw(micros(max(0, d.nanoseconds))))) }
+        members += [("pid", .int(Int64(pid[s.process]!))), ("tid", .int(Int64(tid[key]!)))]
+        if s.duration == nil { members.append(("s", .string("t"))) }
+        if !s.args.isEmpty {
+            members.append(("args", .object(s.args.keys.sorted().map { ($0, JSONValue.string(s.args[$0]!)) })))
         }
-        return "[\n" + lines.joined(separator: ",\n") + "\n]\n"
+        return TraceJSON.object(members)
     }
 
     /// Writes `render(spans, window:)` to `url` atomically.

@@ -54,6 +54,8 @@ public final class ConservationLedger {
     private var order: [String] = []
     private var open: [String: Set<UInt64>] = [:]
     public private(set) var violations: [String] = []
+    /// Sees tracked units enter and leave (the `--trace` export); nil, the default, costs a nil check.
+    public var observer: (any LedgerObserver)?
 
     public init() {}
 
@@ -70,6 +72,7 @@ public final class ConservationLedger {
         if open[service, default: []].insert(id).inserted {
             flows[service]!.entered += 1
             flows[service]!.inFlight += 1
+            if let observer { observer.admitted(service, id: id, at: time) }
         } else {
             violations.append("\(time.seconds)s: \(service): unit \(id) entered twice")
         }
@@ -84,6 +87,7 @@ public final class ConservationLedger {
         }
         flows[service]!.inFlight -= 1
         flows[service]!.terminal[state, default: 0] += 1
+        if let observer { observer.finished(service, id: id, state, at: time) }
     }
 
     /// Whether tracked unit `id` is in flight in `service`.
