@@ -112,6 +112,12 @@ public struct AIMLConfiguration: Sendable {
     public var fallbackChains: [AIModelFallbackChain] = AIModelFallbackChain.seedChains
     /// The cache bound per worker, GB of model weights (seed §3.2.1 `max_cache_size_gb = 8`).
     public var maxCacheSizeGB: Double = 8
+    /// Whether a worker keeps a model loaded after its requests are served (seed §3.2.1's
+    /// `ModelCacheManager`). False is the baseline the seed's §10.1 row "model caching + warming"
+    /// replaces: a worker unloads a model as soon as no request waits for or runs on it there, so
+    /// the next request for it is a cold start (requests already queued behind a load still share
+    /// it). Needs `warming.enabled == false` (warming into no cache is meaningless).
+    public var modelCaching: Bool = true
     public var cacheAccounting: ModelCacheAccounting = .intended
     public var memoryAccounting: GPUMemoryAccounting = .intended
     /// Fraction of a GPU's memory the manager may allocate (seed §3.2.2: `max_gpu_memory_gb * 0.9`).
@@ -199,6 +205,7 @@ public struct AIMLConfiguration: Sendable {
             }
         }
         try positive(maxCacheSizeGB, "maxCacheSizeGB")
+        try check(modelCaching || !warming.enabled, "warming needs the model cache: set warming to false when modelCaching is false")
         try check(memoryHeadroomFraction.isFinite && memoryHeadroomFraction > 0 && memoryHeadroomFraction <= 1,
                   "memoryHeadroomFraction must be in (0, 1], got \(memoryHeadroomFraction)")
         try check(maxShards >= 1, "maxShards must be at least 1, got \(maxShards)")

@@ -183,6 +183,11 @@ extension AIMLService {
             reportToBreaker(attempt, .success)
             finishServed(attempt)
         }
+        // Without the model cache the model leaves the worker once nothing waits for it there.
+        if !configuration.modelCaching, w.backlog[attempt.model] == 0, w.cache.state(of: attempt.model) == .hot {
+            w.cache.evict(attempt.model)
+            unload(attempt.model, from: w, evicted: false)
+        }
         dispatch(w, models: devices.flatMap { w.modelsOnDevice[$0] }.uniqued())
     }
 

@@ -8,7 +8,7 @@ enum ServiceDecoders {
     static func video(_ r: NodeReader, into c: inout VideoProcessingConfiguration) {
         guard !r.isNull else { return }
         _ = r.checkKeys(["gpus", "gpuWaitBudget", "preemption", "cpuWorkers", "queue", "clientMaxRetries",
-                         "checkpointInterval", "intermediateLoss", "maxJobsInFlight", "strategyOrder"])
+                         "checkpointInterval", "intermediateLoss", "maxJobsInFlight", "strategyOrder", "cpuFallback"])
         if let gpus = r.child("gpus") {
             var pools: [GPUPoolSpec] = []
             for (name, count) in gpus.entries() {
@@ -23,6 +23,8 @@ enum ServiceDecoders {
         if let v = r.optional("gpuWaitBudget", as: .duration) { c.gpuWaitBudget = v }
         if let v = r.optional("preemption", as: .choice(PreemptionVariant.self)) { c.preemption = v }
         if let v = r.optional("strategyOrder", as: .choice(StrategyCheckOrder.self)) { c.adaptive.checkOrder = v }
+        // false: no job type may fall back to the CPU workers (GPU only; the §10.1 baseline).
+        if let v = r.optional("cpuFallback", as: .bool), !v { c.cpuFallbackJobTypes = [] }
         if let v = r.optional("clientMaxRetries", as: .integer(in: 0...100)) { c.clientMaxRetries = v }
         if let v = r.optional("checkpointInterval", as: .positiveDuration) { c.checkpointInterval = v }
         if let v = r.optional("intermediateLoss", as: .fraction) { c.intermediateLossProbability = v.value }
@@ -103,7 +105,7 @@ extension ServiceDecoders {
     /// `ai-ml`: worker counts per inference pool, the model cache bound, accounting variants.
     static func ai(_ r: NodeReader, into c: inout AIMLConfiguration) {
         guard !r.isNull else { return }
-        _ = r.checkKeys(["transcriptionWorkers", "analysisWorkers", "maxCacheSize", "cacheAccounting", "memoryAccounting", "warming"])
+        _ = r.checkKeys(["transcriptionWorkers", "analysisWorkers", "maxCacheSize", "modelCache", "cacheAccounting", "memoryAccounting", "warming"])
         if let v = r.optional("transcriptionWorkers", as: .integer(in: 0...1_000_000)), let i = c.pools.firstIndex(where: { $0.name == InferencePoolConfiguration.transcription.name }) {
             c.pools[i].workers = v
         }
@@ -111,6 +113,7 @@ extension ServiceDecoders {
             c.pools[i].workers = v
         }
         if let v = r.optional("maxCacheSize", as: .size) { c.maxCacheSizeGB = Double(v.bytes) / 1e9 }
+        if let v = r.optional("modelCache", as: .bool) { c.modelCaching = v }
         if let v = r.optional("cacheAccounting", as: .choice(ModelCacheAccounting.self)) { c.cacheAccounting = v }
         if let v = r.optional("memoryAccounting", as: .choice(GPUMemoryAccounting.self)) { c.memoryAccounting = v }
         if let v = r.optional("warming", as: .bool) { c.warming.enabled = v }
@@ -120,7 +123,8 @@ extension ServiceDecoders {
     /// `streaming`: edges (count per region and capacity), the edge fallback variant, cache warming.
     static func streaming(_ r: NodeReader, into c: inout StreamingConfiguration) {
         guard !r.isNull else { return }
-        _ = r.checkKeys(["edgeCapacity", "edgeFallback", "cacheWarming", "edgeCacheSize"])
+        _ = r.checkKeys(["edgeRegions", "edgesPerRegion", "cdns", "edgeCapacity", "edgeFallback", "cacheWarming", "edgeCacheSize"])
+        edgeLayout(r, into: &c)
         if let v = r.optional("edgeCapacity", as: .integer(in: 1...10_000_000)) { for i in c.edges.indices { c.edges[i].capacity = v } }
         if let v = r.optional("edgeCacheSize", as: .size) { for i in c.edges.indices { c.edges[i].cacheCapacityGB = Double(v.bytes) / 1e9 } }
         if let v = r.optional("edgeFallback", as: .choice(EdgeFallbackVariant.self)) { c.edgeFallback = v }
@@ -130,12 +134,42 @@ extension ServiceDecoders {
 }
 
 extension ServiceDecoders {
+    /// `edgeRegions` × `edgesPerRegion` replace the default edges (applied before the edge
+    /// capacity and cache keys); `cdns` keeps the named seed CDNs, in preference order.
+    static func edgeLayout(_ r: NodeReader, into c: inout StreamingConfiguration) {
+        let perRegion = r.optional("edgesPerRegion", as: .integer(in: 1...10_000))
+        var regions: [String]?
+        if let list = r.child("edgeRegions") {
+            let names = list.elements().compactMap { $0.value(as: .identifier) }
+            if names.isEmpty { list.error("no regions", expected: "a non-empty list of region names") }
+            if Set(names).count != names.count { list.error("a region is listed twice", expected: "distinct region names") }
+            regions = names
+        }
+        if regions != nil || perRegion != nil {
+            let defaultRegions = EdgeServerConfiguration.defaultEdges.map(\.region).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            c.edges = EdgeServerConfiguration.layout(regions: regions ?? defaultRegions, perRegion: perRegion ?? 3)
+        }
+        if let list = r.child("cdns") {
+            let names = list.elements().compactMap { $0.value(as: .identifier) }
+            let known = CDNConfiguration.seedCDNs.map(\.name)
+            if let cdns = CDNConfiguration.seedCDNs(named: names), Set(names).count == names.count {
+                c.cdns = cdns
+            } else {
+                list.error("\(names) is not a list of distinct seed CDNs", expected: "a list of \(known.joined(separator: ", ")) (an empty list: no CDN)")
+            }
+        }
+    }
+}
+
+extension ServiceDecoders {
     /// `analytics`: pods, the ingestion path (Kafka or direct), the §5.2.1 variants.
     static func analytics(_ r: NodeReader, into c: inout AnalyticsConfiguration) {
         guard !r.isNull else { return }
-        _ = r.checkKeys(["replicas", "ingestionPath", "criticalRetry", "storageFailure", "storeConcurrentWrites"])
+        _ = r.checkKeys(["replicas", "ingestionPath", "batching", "criticalRetry", "storageFailure", "storeConcurrentWrites"])
         if let v = r.optional("replicas", as: .integer(in: 1...100_000)) { c.replicas = v }
         if let v = r.optional("ingestionPath", as: .choice(AnalyticsIngestionPath.self)) { c.ingestionPath = v }
+        // false: every event is written on its own (batch size 1 for every priority; §10.1 baseline).
+        if let v = r.optional("batching", as: .bool), !v { for p in EventPriority.allCases { c.batchSizes[p] = 1 } }
         if let v = r.optional("criticalRetry", as: .choice(CriticalRetryVariant.self)) { c.criticalRetry = v }
         if let v = r.optional("storageFailure", as: .choice(AnalyticsStorageFailureVariant.self)) { c.storageFailure = v }
         if let v = r.optional("storeConcurrentWrites", as: .integer(in: 1...100_000)) { c.storage.concurrentWrites = v }
