@@ -28,6 +28,8 @@ public final class LoomPlatform: PlatformInstance {
     public private(set) var ai: AIMLService?
     public private(set) var streaming: StreamingService?
     public private(set) var analytics: AnalyticsService?
+    /// The recording saga, when `policies.saga` enables it.
+    public private(set) var recordingSaga: RecordingSagaRun?
     private var videoCatalog: StreamingVideoCatalog?
     private let attributeStream: RandomStream
 
@@ -84,6 +86,7 @@ public final class LoomPlatform: PlatformInstance {
                 service.attachCosts(to: simulation)
                 recording = service
             }
+            if let policy = spec.saga, policy.enabled { recordingSaga = try attachRecordingSaga(policy) }
         } catch let error as PlatformError {
             throw error
         } catch {
