@@ -9,7 +9,10 @@
 /// `ai.gpu.memory_capacity_gb{pool}`, `ai.models.hot`, `breaker.state{from=ai-ml,to=<model>}`;
 /// latencies `ai-ml.inference_latency` and `ai-ml.inference_latency{kind}` (submission to
 /// result, degraded results included), `ai-ml.model_load_time`,
-/// `ai-ml.queue_wait`; counters below.
+/// `ai-ml.queue_wait`; counters below. `ai.model_cache.cold_starts` counts every lookup that
+/// found the model cold; of those, `ai.model_cache.cold_start_waits` are the requests that then
+/// waited for the load (what a cold start costs a user) and `ai.model_cache.cold_rerouted` the
+/// ones served by an existing replica because the load could not be placed on that worker.
 struct AIMLMetrics {
     let requests: MetricsRecorder.Counter
     let completed: MetricsRecorder.Counter
@@ -18,6 +21,10 @@ struct AIMLMetrics {
     let warmWaits: MetricsRecorder.Counter
     let coldStarts: MetricsRecorder.Counter
     let coldStartsByModel: [MetricsRecorder.Counter]
+    /// Cold lookups whose request then waits for the load it started (it pays the cold start).
+    let coldStartWaits: MetricsRecorder.Counter
+    /// Cold lookups whose load could not be placed there, sent to an existing replica instead.
+    let coldRerouted: MetricsRecorder.Counter
     let evictions: MetricsRecorder.Counter
     let predictiveLoads: MetricsRecorder.Counter
     let loads: MetricsRecorder.Counter
@@ -39,6 +46,8 @@ struct AIMLMetrics {
         warmWaits = m.registerCounter("ai.model_cache.warm_waits", unit: "lookups")
         coldStarts = m.registerCounter("ai.model_cache.cold_starts", unit: "loads")
         coldStartsByModel = modelNames.map { m.registerCounter(metricKey("ai.model_cache.cold_starts", [("model", $0)]), unit: "loads") }
+        coldStartWaits = m.registerCounter("ai.model_cache.cold_start_waits", unit: "lookups")
+        coldRerouted = m.registerCounter("ai.model_cache.cold_rerouted", unit: "lookups")
         evictions = m.registerCounter("ai.model_cache.evictions", unit: "models")
         predictiveLoads = m.registerCounter("ai.model_cache.predictive_loads", unit: "loads")
         loads = m.registerCounter("ai.model_loads", unit: "loads")

@@ -51,6 +51,9 @@ extension AIMLService {
                 w = workers[other]
                 _ = w.cache.lookUp(m, now: now)
                 failure = nil
+                context.metrics.add(metrics.coldRerouted)
+            } else if failure == nil {
+                context.metrics.add(metrics.coldStartWaits)
             }
         }
         let attempt = InferenceAttempt(request: request, model: m, worker: w.index, now: now, sequence: takeSequence())

@@ -43,7 +43,9 @@ extension AIMLService {
             noteOnce("oom", kind: "ai.gpu.out_of_memory", subject: configuration.pools[w.pool].name,
                      detail: "worker \(w.index) loading \(spec.name): GPU memory over-committed")
         } else {
-            let p = context.faults.magnitude(of: .modelLoadFailure, on: spec.name)
+            // A fault without a model (target "*", the scenario's default) hits every model.
+            let p = max(context.faults.magnitude(of: .modelLoadFailure, on: spec.name),
+                        context.faults.magnitude(of: .modelLoadFailure, on: "*"))
             if p > 0 && faultStream.uniform() < p { failure = .loadFailure }
         }
         var seconds = configuration.loadBaseSeconds + spec.sizeMB / Double(allocation.shardCount) / configuration.loadThroughputMBps

@@ -190,6 +190,10 @@ extension RecordingService {
             finishedAt: now)
         statistics.completed += 1
         end(session, .completed)
+        if let recordingFinished {
+            recordingFinished(recording)
+            return
+        }
         callDownstream(0, kind: "process_recording", sessionID: session.id, recording: recording)
         callDownstream(1, kind: "notify_recording_ready", sessionID: session.id, recording: nil)
         callDownstream(2, kind: "track_recording_completed", sessionID: session.id, recording: nil)

@@ -31,6 +31,9 @@ public final class RecordingService {
     /// `recording->video-processing` endpoint succeeds; returning false (queue full) counts as a
     /// failed call, retried later. Unset: the endpoint's answer is the whole story.
     public var videoProcessingHandoff: ((FinishedRecording) -> Bool)?
+    /// When set, a finished recording goes to this instead of the three downstream calls: the
+    /// recording saga (seed §6.2, `RecordingSagaRun`) makes those calls as its steps.
+    public var recordingFinished: ((FinishedRecording) -> Void)?
     /// The level the last health reading chose (§1.3.2).
     public internal(set) var degradationLevel = DegradationLevel.fullService
     /// The last health reading.

@@ -28,6 +28,8 @@ public final class LoomPlatform: PlatformInstance {
     public private(set) var ai: AIMLService?
     public private(set) var streaming: StreamingService?
     public private(set) var analytics: AnalyticsService?
+    /// The recording saga, when `policies.saga` enables it.
+    public private(set) var recordingSaga: RecordingSagaRun?
     private var videoCatalog: StreamingVideoCatalog?
     /// Seed §8: the health monitor and degradation detector, when `policies` asks for them.
     public internal(set) var health: HealthMonitorLoop?
@@ -95,6 +97,8 @@ public final class LoomPlatform: PlatformInstance {
                 recording = service
             }
             try startCrossServiceMechanisms()
+
+            if let policy = spec.saga, policy.enabled { recordingSaga = try attachRecordingSaga(policy) }
         } catch let error as PlatformError {
             throw error
         } catch {

@@ -25,6 +25,9 @@ public struct PlatformSpec: Sendable {
     public var health: HealthPolicy?
     public var remediation: RemediationPolicy?
 
+    /// `policies.saga`: the recording saga (SagaPolicy.swift).
+    public var saga: SagaPolicy?
+
     /// Reads `topology` and `policies` from the scenario's root, reporting every problem through
     /// the readers' sink.
     public static func decode(root: NodeReader) -> PlatformSpec {
@@ -54,6 +57,7 @@ public struct PlatformSpec: Sendable {
             }
         }
         if let policies = root.child("policies") { spec.applyPolicies(policies) }
+        if spec.saga?.enabled == true { wanted.formUnion(SagaPolicy.participantServices) }
         spec.services = serviceNames.filter { wanted.contains($0) }
         let r = spec.region
         if wanted.contains("video-processing") { spec.video = spec.video ?? .regional(r) }
@@ -85,8 +89,9 @@ public struct PlatformSpec: Sendable {
     }
 
     mutating func applyPolicies(_ policies: NodeReader) {
-        _ = policies.checkKeys(["preemption", "cascade", "strategyOrder"] + Self.crossServicePolicyKeys)
+        _ = policies.checkKeys(["preemption", "cascade", "strategyOrder", "saga"] + Self.crossServicePolicyKeys)
         applyCrossServicePolicies(policies)
+        if let s = policies.child("saga") { saga = SagaPolicy.decode(s) }
         if let v = policies.optional("preemption", as: .choice(PreemptionVariant.self)) {
             video = video ?? .regional(region)
             video!.preemption = v

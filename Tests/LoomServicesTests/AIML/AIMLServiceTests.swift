@@ -47,11 +47,14 @@ final class AIMLServiceTests: XCTestCase {
             let inference = 0.5 + 0.35 * 60
             if warming {
                 XCTAssertEqual(counter(ctx, "ai.model_cache.cold_starts"), 0)
+                XCTAssertEqual(counter(ctx, "ai.model_cache.cold_start_waits"), 0)
                 XCTAssertEqual(counter(ctx, "ai.model_cache.hits"), 1)
                 XCTAssertEqual(counter(ctx, "ai.model_cache.predictive_loads"), 3, "whisper-large-v2, bert-base-uncased, sentiment-analyzer")
                 XCTAssertEqual(r.latency.seconds, inference, accuracy: 1e-6)
             } else {
                 XCTAssertEqual(counter(ctx, "ai.model_cache.cold_starts"), 1)
+                XCTAssertEqual(counter(ctx, "ai.model_cache.cold_start_waits"), 1, "the request waited for the load")
+                XCTAssertEqual(counter(ctx, "ai.model_cache.cold_rerouted"), 0)
                 XCTAssertEqual(counter(ctx, "ai.model_cache.hits"), 0)
                 XCTAssertEqual(r.latency.seconds, 5 + 3_090.0 / 200 + inference, accuracy: 1e-6)
             }
