@@ -13,6 +13,9 @@
 ///    axis for its smallest feasible index: the staircase of minimal feasible configurations;
 /// 4. returns the cheapest of every configuration it ran that was feasible (so a cost that does
 ///    not grow with capacity, e.g. GPUs sparing CPU-fallback pods, is still compared fairly).
+/// Where the premise fails the answer is still feasible (it was run), but may not be the cheapest:
+/// the video model is one such place — with very few GPUs the adaptive strategy (seed §2.4.1)
+/// sends jobs to CPU sooner, so 1 GPU can meet a queue-wait SLO that 4 miss (PlanTests).
 /// Phase 2 advances its binary searches in lockstep (one batch of up to one configuration per
 /// axis); phase 3 runs one configuration at a time, so every verdict can settle later ones. The
 /// sequence of batches — and so the answer — depends only on the verdicts, never on scheduling;
