@@ -44,10 +44,31 @@ public struct ReplicationRun {
     /// Runs the replication; `progress` is called after every sample with the simulated time
     /// reached and may return false to interrupt the run (Ctrl-C); `trace`, when given, watches
     /// the run for the `--trace` export (it only reads: the digest is the same).
+    ///
+    /// With `warmUp: auto` the replication runs twice on the same seed: a pilot without warm-up,
+    /// whose SLO metric series choose the MSER-5 truncation (`AutoWarmUp`), then the run itself
+    /// with that warm-up (identical events, so the deleted stretch is exactly the transient seen).
     public func run(factory: PlatformFactory, trace: RunTraceRecorder? = nil,
                     progress: @escaping (Instant) -> Bool = { _ in true }) throws -> Outcome {
+        guard scenario.warmUpAuto else {
+            return try run(warmUp: scenario.warmUp, factory: factory, trace: trace, progress: progress)
+        }
+        // The pilot polls for interruption without moving the progress bar, and is not traced.
+        let pilot = try run(warmUp: .zero, factory: factory, trace: nil) { _ in progress(.zero) }
+        guard pilot.result.complete else { return pilot }
+        let choice = AutoWarmUp.choose(pilot.result.snapshot, slos: scenario.slos)
+        guard choice.samples > 0, choice.end < Instant.zero + scenario.duration else {
+            // No truncation: the pilot is the run; a trace, if asked for, needs it run again.
+            guard trace != nil else { return pilot }
+            return try run(warmUp: .zero, factory: factory, trace: trace, progress: progress)
+        }
+        return try run(warmUp: choice.end - .zero, factory: factory, trace: trace, progress: progress)
+    }
+
+    private func run(warmUp: TimeAmount, factory: PlatformFactory, trace: RunTraceRecorder?,
+                     progress: @escaping (Instant) -> Bool) throws -> Outcome {
         let simulation = try PlatformSimulation(
-            seed: seed, duration: scenario.duration, warmUp: scenario.warmUp, sampleInterval: sampleInterval)
+            seed: seed, duration: scenario.duration, warmUp: warmUp, sampleInterval: sampleInterval)
         simulation.runtime.observer = trace
         simulation.context.ledger.observer = trace
         let platform = try factory(scenario, simulation)

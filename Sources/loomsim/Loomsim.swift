@@ -16,7 +16,7 @@ struct Loomsim: ParsableCommand {
               loomsim conform hpa --cases F   run Kubernetes HPA conformance cases
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Validate.self, TestScenarios.self, Calibrate.self, Check.self, Bench.self, Conform.self, Sweep.self, Merge.self, SeedTable.self])
+        subcommands: [Run.self, Validate.self, TestScenarios.self, Calibrate.self, Check.self, Bench.self, Conform.self, Sweep.self, Plan.self, Merge.self, SeedTable.self])
 
     /// Like `ParsableCommand.main()`, but every kind of bad input (a wrong option, a bad value,
     /// an unreadable file) exits with status 2, so scripts can tell it from a failed check (1).

@@ -18,7 +18,7 @@ extension Scenario {
         entries += [
             ("seed", .plain("\(seed)")),
             ("duration", .plain(DurationSyntax.format(duration))),
-            ("warmUp", .plain(DurationSyntax.format(warmUp))),
+            ("warmUp", .plain(warmUpAuto ? "auto" : DurationSyntax.format(warmUp))),
             ("replications", .plain("\(replications)")),
             ("mode", .plain(mode.rawValue)),
         ]

@@ -17,6 +17,9 @@ public struct Scenario: Sendable {
     public var duration: TimeAmount
     /// The initial part of each replication left out of statistics; default 0, below `duration`.
     public var warmUp: TimeAmount
+    /// `warmUp: auto`: each replication's warm-up is chosen by MSER-5 on its SLO metrics'
+    /// series (ScenarioRunner's `AutoWarmUp`); `warmUp` is then 0.
+    public var warmUpAuto: Bool = false
     /// Independent replications (seeds derived from `seed` and the replication index); default 1.
     public var replications: Int
     public var mode: RunMode

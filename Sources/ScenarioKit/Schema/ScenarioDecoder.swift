@@ -15,7 +15,9 @@ struct ScenarioDecoder {
         let duration = root.required("duration", as: ValueKind.positiveDuration.checked(expected: "a duration from 1ms to 366d, like 1h") {
             $0 > .hours(366 * 24) ? "\(DurationSyntax.format($0)) is longer than 366d" : nil
         })
-        let warmUp = root.optional("warmUp", as: .duration, default: .zero)
+        // `warmUp: auto` asks for MSER-5 truncation per replication (the runner chooses it).
+        let warmUpAuto = root.child("warmUp")?.node.scalar.map { $0.text == "auto" && !$0.isQuoted } ?? false
+        let warmUp = warmUpAuto ? .zero : root.optional("warmUp", as: ValueKind<TimeAmount>.withAuto, default: .zero)
         if let duration, warmUp >= duration, let node = root.child("warmUp") {
             node.error("warmUp \(DurationSyntax.format(warmUp)) is not shorter than duration \(DurationSyntax.format(duration))",
                        expected: "a warm-up shorter than the run")
@@ -41,8 +43,15 @@ struct ScenarioDecoder {
             }
         }
         guard let name, let duration else { return nil }
-        return Scenario(name: name, description: description, seed: seed, duration: duration, warmUp: warmUp,
+        var scenario = Scenario(name: name, description: description, seed: seed, duration: duration, warmUp: warmUp,
                         replications: replications, mode: mode, workloads: workloads, faults: faults, slos: slos,
                         sections: sections, sourceFiles: files, document: root.node)
+        scenario.warmUpAuto = warmUpAuto
+        return scenario
     }
+}
+
+extension ValueKind<TimeAmount> {
+    /// A duration, with `auto` named in the hint (for `warmUp`).
+    static var withAuto: ValueKind { .scalar(expected: "a duration like 5m, or auto (MSER-5 truncation)") { try DurationSyntax.parse($0) } }
 }
