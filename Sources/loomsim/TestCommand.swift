@@ -30,7 +30,11 @@ struct TestScenarios: ParsableCommand {
         var cases: [(name: String, file: String, passed: Bool, message: String, seconds: Double)] = []
         for file in files {
             let scenario = try loadScenario(file)
-            if scenario.slos.isEmpty { continue }
+            if scenario.slos.isEmpty {
+                // Nothing to assert (a sweep or seed-table input): said, not silently passed.
+                print("SKIP  \(scenario.name)  (\(file): no slos to check)")
+                continue
+            }
             if scenario.mode == .real {
                 // Real runs transcode for minutes on real hardware: not part of a CI sweep.
                 print("SKIP  \(scenario.name)  (\(file): real mode; run it with loomsim run)")

@@ -107,8 +107,11 @@ final class RunCommandTests: XCTestCase {
         _ = try write(Self.scenario.replacingOccurrences(of: "name: cli-gpu", with: "name: cli-gpu-failing")
             .replacingOccurrences(of: "< 10m", with: "< 1ms").replacingOccurrences(of: "replications: 2", with: "replications: 1"),
                       in: scenarios, name: "two.yaml")
+        let noSLOs = Self.scenario.components(separatedBy: "\nslos:")[0].replacingOccurrences(of: "name: cli-gpu", with: "name: cli-gpu-no-slos")
+        _ = try write(noSLOs + "\n", in: scenarios, name: "three.yaml")
         let junit = dir.appendingPathComponent("junit.xml")
         let r = try Loomsim.run(["test", scenarios.path, "--junit", junit.path])
+        XCTAssertTrue(r.stdout.contains("SKIP  cli-gpu-no-slos  ("), r.stdout)
         XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("PASS  cli-gpu  "), r.stdout)
         XCTAssertTrue(r.stdout.contains("FAIL  cli-gpu-failing  "), r.stdout)
