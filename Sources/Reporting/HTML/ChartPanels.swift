@@ -36,7 +36,7 @@ enum ChartPanels {
             "Arrival rate per service (left axis) against desired and ready replicas (right axis, steps); node pools: nodes against pods waiting for one. Shaded: warm-up.",
             loadPanels(c) + nodePoolPanels(c))
         add("queues", "Queues", "Queue depth per priority; queues that stayed empty all run are not drawn.", queuePanels(c))
-        add("latency", "Latency over time", "Per sampling interval: p99 solid, p50 dashed.", latencyPanels(c))
+        add("latency", "Latency over time", "Per sampling interval: p99 solid, p50 dashed; latencies that stayed at 0 all run are not drawn.", latencyPanels(c))
         add("breakers", "Circuit breakers", "State of every circuit breaker over time.", breakerPanels(c))
         add("gpus", "GPUs", "Utilization per GPU type (left) with preemptions and CPU fallbacks per second (right).", gpuPanels(c))
         add("ai-streaming", "AI and streaming", "Model cache hit rate; edge and CDN request rates.", aiStreamingPanels(c))
@@ -128,6 +128,10 @@ enum ChartPanels {
             }
             guard !series.isEmpty else { return nil }
             let unit = (p99.first ?? p50.first)?.series.unit ?? "s"
+            // A latency that never rose above the histogram's 1 µs floor (a wait that never
+            // waited) is a flat line: leave it out.
+            let floor = unit == "s" ? 1e-6 : 0
+            guard series.contains(where: { $0.values.contains { $0.isFinite && $0 > floor } }) else { return nil }
             let chart = LineChart(title: "\(base): latency percentiles", times: c.times, series: series,
                                   leftFormat: unit == "s" ? .seconds : .plain(unit), warmUpEnd: c.warmUp, width: cellWidth)
             return ChartPanel(svg: chart.render(), caption: overflow(labelSets.count))
