@@ -30,11 +30,15 @@ public final class LoomPlatform: PlatformInstance {
     public private(set) var analytics: AnalyticsService?
     private var videoCatalog: StreamingVideoCatalog?
     private let attributeStream: RandomStream
+    /// The backup regions and failover, when the scenario names regions (LoomPlatform+Regions).
+    var regions: PlatformRegions?
 
-    public init(spec: PlatformSpec, simulation: PlatformSimulation) throws {
+    /// Builds the services into `simulation`; `context` (default: the simulation's) is a backup
+    /// region's context when this is that region's copy of the platform.
+    public init(spec: PlatformSpec, simulation: PlatformSimulation, context regional: PlatformContext? = nil) throws {
         self.spec = spec
-        self.context = simulation.context
-        attributeStream = simulation.context.stream("platform.attributes")
+        self.context = regional ?? simulation.context
+        attributeStream = self.context.stream("platform.attributes")
         do {
             if let c = spec.ai {
                 let service = try AIMLService(configuration: c, context: context)
@@ -84,6 +88,7 @@ public final class LoomPlatform: PlatformInstance {
                 service.attachCosts(to: simulation)
                 recording = service
             }
+            regions = try buildRegions(simulation: simulation)
         } catch let error as PlatformError {
             throw error
         } catch {
@@ -92,6 +97,7 @@ public final class LoomPlatform: PlatformInstance {
     }
 
     public func dispatch(_ workload: Workload, arrivalID: UInt64, attributes: [(name: String, value: MixValue)]) {
+        if routeToRegion(workload, arrivalID: arrivalID, attributes: attributes) { return }
         let a = Attributes(attributes)
         switch workload.target {
         case "video-processing":

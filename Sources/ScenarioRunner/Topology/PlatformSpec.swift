@@ -18,6 +18,9 @@ public struct PlatformSpec: Sendable {
     public var ai: AIMLConfiguration?
     public var streaming: StreamingConfiguration?
     public var analytics: AnalyticsConfiguration?
+    /// The primary, its backups and the failover policy, when the scenario runs in several
+    /// regions (`topology.regions`, `policies.failover`; see PlatformSpec+Regions.swift).
+    public var disasterRecovery: DisasterRecoveryConfiguration?
 
     /// Reads `topology` and `policies` from the scenario's root, reporting every problem through
     /// the readers' sink.
@@ -25,8 +28,9 @@ public struct PlatformSpec: Sendable {
         var spec = PlatformSpec()
         var wanted = Set<String>()
         if let topology = root.child("topology") {
-            _ = topology.checkKeys(["region", "services"])
+            _ = topology.checkKeys(["region", "regions", "services"])
             if let region = topology.optional("region", as: .identifier) { spec.region = region }
+            spec.decodeRegions(topology)
             if let services = topology.child("services") {
                 for (name, reader) in services.entries() {
                     guard serviceNames.contains(name) else {
@@ -78,7 +82,8 @@ public struct PlatformSpec: Sendable {
     }
 
     mutating func applyPolicies(_ policies: NodeReader) {
-        _ = policies.checkKeys(["preemption", "cascade", "strategyOrder"])
+        _ = policies.checkKeys(["preemption", "cascade", "strategyOrder", "failover"])
+        decodeFailover(policies)
         if let v = policies.optional("preemption", as: .choice(PreemptionVariant.self)) {
             video = video ?? .regional(region)
             video!.preemption = v
