@@ -23,7 +23,7 @@ final class RegionFailoverTests: XCTestCase {
                 length: {lognormal: {mean: 30s, cv: 0.5}}
         topology:
           region: us-east-1
-        \(regions ? "  regions: {backups: [us-west-2, eu-west-1]}" : "")
+        \(regions ? "  regions: {backups: [us-west-2, eu-west-1], backupScale: 50%}" : "")
           services:
             recording: {replicas: 2, autoscaling: false}
         \(regions ? """
@@ -81,6 +81,9 @@ final class RegionFailoverTests: XCTestCase {
         XCTAssertNotNil(outcome.result.snapshot.series(named: "recording.active_sessions"))
         let west = try XCTUnwrap(outcome.result.snapshot.series(named: "recording.active_sessions{region=us-west-2}"))
         XCTAssertGreaterThan(west.values.filter { !$0.isNaN }.max() ?? 0, 10)
+        // Backups start with half the pods (autoscaling is off here, so they stay there).
+        XCTAssertEqual(outcome.result.snapshot.series(named: "recording.replicas{region=us-east-1}")?.values.first, 2)
+        XCTAssertEqual(outcome.result.snapshot.series(named: "recording.replicas{region=us-west-2}")?.values.first, 1)
     }
 
     func testTrafficReturnsToThePrimaryInStepsAfterRecovery() throws {

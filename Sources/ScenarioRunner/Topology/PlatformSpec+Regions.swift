@@ -5,7 +5,7 @@ import ScenarioKit
 /// its backups, `policies.failover` tunes the disaster-recovery controller. Both are documented
 /// in Scenarios/README.md ("Regions and failover").
 extension PlatformSpec {
-    static let regionsKeys = ["primary", "backups"]
+    static let regionsKeys = ["primary", "backups", "backupScale"]
     static let failoverKeys = [
         "healthCheckInterval", "unhealthyChecks", "trafficSwitchDelay", "minimumServingFraction",
         "minimumFailoverDuration", "stableChecks", "failbackSteps", "failbackStepDuration", "variant",
@@ -27,6 +27,9 @@ extension PlatformSpec {
                 return
             }
             region = primary
+        }
+        if let v = r.optional("backupScale", as: ValueKind.fraction.checked { $0.value > 0 ? nil : "0% is not above 0%" }) {
+            backupScale = v.value
         }
         let backupReaders = r.sequence("backups", required: true, expected: "a list of backup regions like [us-west-2, eu-west-1]")
         var backups: [String] = []
@@ -104,19 +107,25 @@ extension PlatformSpec {
 
     /// This platform as it runs in backup region `backup`: the same services (streaming aside,
     /// whose edges already span regions and which stays global) with `backup` as their home
-    /// region, and no regions of its own.
+    /// region, `backupScale` of the pods to start with (their own autoscalers scale them), and
+    /// no regions of its own.
     func inBackupRegion(_ backup: String) -> PlatformSpec {
+        func scaled(_ n: Int) -> Int { n == 0 ? 0 : max(1, Int((Double(n) * backupScale).rounded(.up))) }
         var spec = self
         spec.region = backup
         spec.disasterRecovery = nil
         spec.services = services.filter { $0 != "streaming" }
         spec.streaming = nil
         spec.recording?.region = backup
+        if let n = spec.recording?.initialReplicas { spec.recording?.initialReplicas = scaled(n) }
+        if let n = spec.users?.replicas { spec.users?.replicas = scaled(n) }
+        if let n = spec.analytics?.replicas { spec.analytics?.replicas = scaled(n) }
         spec.users?.region = backup
         spec.ai?.region = backup
         spec.analytics?.region = backup
         if var video = spec.video {
             video.region = backup
+            video.cpuWorkers.initialReplicas = scaled(video.cpuWorkers.initialReplicas)
             video.gpuPools = video.gpuPools.map { pool in
                 var p = pool
                 p.region = backup

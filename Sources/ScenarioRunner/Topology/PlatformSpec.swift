@@ -21,6 +21,8 @@ public struct PlatformSpec: Sendable {
     /// The primary, its backups and the failover policy, when the scenario runs in several
     /// regions (`topology.regions`, `policies.failover`; see PlatformSpec+Regions.swift).
     public var disasterRecovery: DisasterRecoveryConfiguration?
+    /// The pods a backup region starts with, as a share of the primary's (`topology.regions.backupScale`).
+    public var backupScale = 1.0
 
     /// Reads `topology` and `policies` from the scenario's root, reporting every problem through
     /// the readers' sink.
