@@ -60,6 +60,7 @@ extension DisasterRecoveryController {
         router.apply(split)
         let shares = regions.map { "\($0) \(Self.percent(router.share(of: $0)))" }.joined(separator: ", ")
         context.metrics.note("traffic.shifted", subject: "dr", detail: shares, at: now)
+        context.metrics.add(context.metrics.registerCounter(Self.trafficChangeCounter(cause), unit: "changes"))
         switch cause {
         case let .failover(from, to):
             measure(.failover, failed: from, serving: to, downAt: downAt ?? now)
@@ -113,6 +114,9 @@ extension DisasterRecoveryController {
                 self.router.share(of: region)
             }
         }
+        for cause in [TrafficChangeCause.failover(from: 0, to: 0), .revert(from: 0, to: 0), .step, .restore] {
+            _ = metrics.registerCounter(Self.trafficChangeCounter(cause), unit: "changes")
+        }
         metrics.registerGauge("dr.rto", unit: "s") { [unowned self] in self.lastRTO?.seconds ?? .nan }
         metrics.registerGauge("dr.rpo", unit: "s") { [unowned self] in self.lastRPO?.seconds ?? .nan }
         for case let link? in links {
@@ -121,6 +125,18 @@ extension DisasterRecoveryController {
                 // Reads the lag in effect without resampling: sampling metrics must not draw.
                 link.staleness(at: self.context.now, lag: self.lag(of: link, now: self.context.now, resample: false)).seconds
             }
+        }
+    }
+
+    /// The counter of traffic changes of this cause that took effect: `dr.failovers`,
+    /// `dr.failback_reverts`, `dr.failback_steps` (every failback step, the 100 % one included)
+    /// and `dr.failbacks_completed` (an SLO can require that traffic came home).
+    static func trafficChangeCounter(_ cause: TrafficChangeCause) -> String {
+        switch cause {
+        case .failover: return "dr.failovers"
+        case .revert: return "dr.failback_reverts"
+        case .step: return "dr.failback_steps"
+        case .restore: return "dr.failbacks_completed"
         }
     }
 

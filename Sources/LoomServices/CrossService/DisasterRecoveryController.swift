@@ -21,7 +21,8 @@
 ///
 /// Metrics: gauges `region.traffic_share{region=...}`, `dr.rto` and `dr.rpo` (seconds, the latest
 /// measurement; NaN before the first), `dr.replication_lag{from=...,to=...}`; counters
-/// `dr.lost_writes`, `dr.unacknowledged_writes`; notable events `failover.started`,
+/// `dr.lost_writes`, `dr.unacknowledged_writes`, and the traffic changes that took effect
+/// `dr.failovers`, `dr.failback_steps`, `dr.failbacks_completed`, `dr.failback_reverts`; notable events `failover.started`,
 /// `failover.data_sync`, `failover.completed` (with RTO/RPO), `failover.no_healthy_backup`,
 /// `failback.started`, `failback.step`, `failback.reverted`, `failback.completed`,
 /// `traffic.shifted`. Ledger: every (write, target region) pair is a unit of service

@@ -16,12 +16,13 @@ public final class PlatformContext {
     public let nodePools = NodePoolRegistry()
 
     public init(runtime: any Runtime, metrics: MetricsRecorder = MetricsRecorder(),
-                ledger: ConservationLedger = ConservationLedger()) {
+                ledger: ConservationLedger = ConservationLedger(), faults: FaultState = FaultState(),
+                costs: CostMeter = CostMeter()) {
         self.runtime = runtime
         self.metrics = metrics
         self.ledger = ledger
-        self.faults = FaultState()
-        self.costs = CostMeter()
+        self.faults = faults
+        self.costs = costs
     }
 
     public var now: Instant { runtime.now }

@@ -103,7 +103,24 @@ extension ChartPanels {
                                      fixedMax: fraction ? 1 : nil,
                                      markers: markers(c, prefixes: ["failover.", "failback."]),
                                      width: wideWidth, height: 320)
-        return [ChartPanel(svg: chart.render(), wide: true)]
+        return [ChartPanel(svg: chart.render(), wide: true)] + servedByRegionPanels(c)
+    }
+
+    /// Requests each region served and those sent to a region that was down: unlike the shares
+    /// (where traffic is sent), this shows the gap between an outage and the failover.
+    static func servedByRegionPanels(_ c: ChartContext) -> [ChartPanel] {
+        let served = c.catalog.all("region.requests.rate"), lost = c.catalog.all("region.requests_unserved.rate")
+        guard !served.isEmpty else { return [] }
+        var series = served.prefix(maxLines).enumerated().map { i, e in
+            ChartSeries(label: e.parsed.label("region") ?? e.parsed.shortLabel, values: e.series.values, color: Palette.color(i), width: 1.8)
+        }
+        for e in lost.prefix(1) {
+            series.append(ChartSeries(label: "lost (region down)", values: e.series.values, color: "#D55E00", style: .dashed, width: 1.8))
+        }
+        let chart = LineChart(title: "Requests served by region", times: c.times, series: series, leftFormat: .plain("req/s"),
+                              markers: markers(c, prefixes: ["failover.", "failback."]), warmUpEnd: c.warmUp,
+                              width: wideWidth, height: 280)
+        return [ChartPanel(svg: chart.render(), caption: overflow(served.count), wide: true)]
     }
 
     static func lossAndCostPanels(_ c: ChartContext) -> [ChartPanel] {

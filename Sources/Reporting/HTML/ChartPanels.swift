@@ -40,7 +40,7 @@ enum ChartPanels {
         add("breakers", "Circuit breakers", "State of every circuit breaker over time.", breakerPanels(c))
         add("gpus", "GPUs", "Utilization per GPU type (left) with preemptions and CPU fallbacks per second (right).", gpuPanels(c))
         add("ai-streaming", "AI and streaming", "Model cache hit rate; edge and CDN request rates.", aiStreamingPanels(c))
-        add("regions", "Regions", "Share of traffic served by each region; dashed lines mark failover and failback events.", regionPanels(c))
+        add("regions", "Regions", "Share of traffic sent to each region, and the requests each region served (dashed: sent to a region that was down); vertical lines mark failover and failback events.", regionPanels(c))
         add("losses-cost", "Losses and cost", "Drops and dead letters by reason (totals after warm-up); cost over time.", lossAndCostPanels(c))
         return out
     }

@@ -35,12 +35,16 @@ public final class LoomPlatform: PlatformInstance {
     public internal(set) var health: HealthMonitorLoop?
     public internal(set) var remediation: DegradationRemediationLoop?
     private let attributeStream: RandomStream
+    /// The backup regions and failover, when the scenario names regions (LoomPlatform+Regions).
+    var regions: PlatformRegions?
 
-    /// Builds the services of `spec` on `host` (a simulated run, or real mode's wall-clock run).
-    public init(spec: PlatformSpec, host simulation: any PlatformHost) throws {
+    /// Builds the services of `spec` on `host` (a simulated run, or real mode's wall-clock run);
+    /// `context` (default: the host's) is a backup region's context when this is that region's
+    /// copy of the platform.
+    public init(spec: PlatformSpec, host simulation: any PlatformHost, context regional: PlatformContext? = nil) throws {
         self.spec = spec
-        self.context = simulation.context
-        attributeStream = simulation.context.stream("platform.attributes")
+        self.context = regional ?? simulation.context
+        attributeStream = self.context.stream("platform.attributes")
         do {
             // Pools first: each Deployment finds its pool when the service creates it.
             for c in spec.nodePools {
@@ -97,8 +101,8 @@ public final class LoomPlatform: PlatformInstance {
                 recording = service
             }
             try startCrossServiceMechanisms()
-
             if let policy = spec.saga, policy.enabled { recordingSaga = try attachRecordingSaga(policy) }
+            regions = try buildRegions(host: simulation)
         } catch let error as PlatformError {
             throw error
         } catch {
@@ -107,6 +111,7 @@ public final class LoomPlatform: PlatformInstance {
     }
 
     public func dispatch(_ workload: Workload, arrivalID: UInt64, attributes: [(name: String, value: MixValue)]) {
+        if routeToRegion(workload, arrivalID: arrivalID, attributes: attributes) { return }
         let a = Attributes(attributes)
         switch workload.target {
         case "video-processing":

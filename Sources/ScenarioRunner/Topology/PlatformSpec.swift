@@ -28,14 +28,21 @@ public struct PlatformSpec: Sendable {
     /// `policies.saga`: the recording saga (SagaPolicy.swift).
     public var saga: SagaPolicy?
 
+    /// The primary, its backups and the failover policy, when the scenario runs in several
+    /// regions (`topology.regions`, `policies.failover`; see PlatformSpec+Regions.swift).
+    public var disasterRecovery: DisasterRecoveryConfiguration?
+    /// The pods a backup region starts with, as a share of the primary's (`topology.regions.backupScale`).
+    public var backupScale = 1.0
+
     /// Reads `topology` and `policies` from the scenario's root, reporting every problem through
     /// the readers' sink.
     public static func decode(root: NodeReader) -> PlatformSpec {
         var spec = PlatformSpec()
         var wanted = Set<String>()
         if let topology = root.child("topology") {
-            _ = topology.checkKeys(["region", "services", "nodePools"])
+            _ = topology.checkKeys(["region", "regions", "services", "nodePools"])
             if let region = topology.optional("region", as: .identifier) { spec.region = region }
+            spec.decodeRegions(topology)
             if let pools = topology.child("nodePools") { spec.nodePools = NodePoolDecoder.decode(pools, defaultRegion: spec.region) }
             if let services = topology.child("services") {
                 for (name, reader) in services.entries() {
@@ -89,9 +96,10 @@ public struct PlatformSpec: Sendable {
     }
 
     mutating func applyPolicies(_ policies: NodeReader) {
-        _ = policies.checkKeys(["preemption", "cascade", "strategyOrder", "saga"] + Self.crossServicePolicyKeys)
+        _ = policies.checkKeys(["preemption", "cascade", "strategyOrder", "saga", "failover"] + Self.crossServicePolicyKeys)
         applyCrossServicePolicies(policies)
         if let s = policies.child("saga") { saga = SagaPolicy.decode(s) }
+        decodeFailover(policies)
         if let v = policies.optional("preemption", as: .choice(PreemptionVariant.self)) {
             video = video ?? .regional(region)
             video!.preemption = v

@@ -50,71 +50,103 @@ public final class ConservationLedger {
         }
     }
 
-    private var flows: [String: Flow] = [:]
-    private var order: [String] = []
-    private var open: [String: Set<UInt64>] = [:]
-    public private(set) var violations: [String] = []
-    /// Sees tracked units enter and leave (the `--trace` export); nil, the default, costs a nil check.
-    public var observer: (any LedgerObserver)?
+    /// The counts, shared by a ledger and its id spaces.
+    private final class Store {
+        var flows: [String: Flow] = [:]
+        var order: [String] = []
+        var open: [String: Set<UInt64>] = [:]
+        var violations: [String] = []
+        var observer: (any LedgerObserver)?
+    }
+    private let store: Store
+    /// Suffix of the key under which this ledger keeps its tracked ids (empty for the root).
+    private let idSpace: String
+    /// Sees tracked units enter and leave (the `--trace` export), in every id space; nil, the
+    /// default, costs a nil check.
+    public var observer: (any LedgerObserver)? {
+        get { store.observer }
+        set { store.observer = newValue }
+    }
 
-    public init() {}
+    public var violations: [String] { store.violations }
+
+    public init() {
+        store = Store()
+        idSpace = ""
+    }
+
+    private init(sharing parent: ConservationLedger, idSpace: String) {
+        store = parent.store
+        self.idSpace = parent.idSpace + idSpace
+    }
+
+    /// A view of this ledger with its own space of tracked-unit ids, counting into the same
+    /// flows. Why: a second copy of a service (the same service in a backup region) numbers its
+    /// units from 0 as well; its ids must not collide with the first copy's, while the flow
+    /// (`video-processing`) still counts the units of every copy.
+    public func idSpace(_ name: String) -> ConservationLedger {
+        ConservationLedger(sharing: self, idSpace: "@" + name)
+    }
 
     private func touch(_ service: String) {
-        if flows[service] == nil {
-            flows[service] = Flow(service: service)
-            order.append(service)
+        if store.flows[service] == nil {
+            store.flows[service] = Flow(service: service)
+            store.order.append(service)
         }
     }
+
+    /// Where `service`'s tracked ids of this id space are kept.
+    @inline(__always) private func openKey(_ service: String) -> String { idSpace.isEmpty ? service : service + idSpace }
 
     /// A tracked unit `id` enters `service`.
     public func admit(_ service: String, id: UInt64, at time: Instant) {
         touch(service)
-        if open[service, default: []].insert(id).inserted {
-            flows[service]!.entered += 1
-            flows[service]!.inFlight += 1
-            if let observer { observer.admitted(service, id: id, at: time) }
+        if store.open[openKey(service), default: []].insert(id).inserted {
+            store.flows[service]!.entered += 1
+            store.flows[service]!.inFlight += 1
+            if let observer = store.observer { observer.admitted(service, id: id, at: time) }
         } else {
-            violations.append("\(time.seconds)s: \(service): unit \(id) entered twice")
+            store.violations.append("\(time.seconds)s: \(service): unit \(id) entered twice")
         }
     }
 
     /// Tracked unit `id` leaves `service` in `state`.
     public func finish(_ service: String, id: UInt64, _ state: TerminalState, at time: Instant) {
         touch(service)
-        guard open[service]?.remove(id) != nil else {
-            violations.append("\(time.seconds)s: \(service): unit \(id) finished as \(state) but was not in flight")
+        guard store.open[openKey(service)]?.remove(id) != nil else {
+            store.violations.append("\(time.seconds)s: \(service): unit \(id) finished as \(state) but was not in flight")
             return
         }
-        flows[service]!.inFlight -= 1
-        flows[service]!.terminal[state, default: 0] += 1
-        if let observer { observer.finished(service, id: id, state, at: time) }
+        store.flows[service]!.inFlight -= 1
+        store.flows[service]!.terminal[state, default: 0] += 1
+        if let observer = store.observer { observer.finished(service, id: id, state, at: time) }
     }
 
     /// Whether tracked unit `id` is in flight in `service`.
-    public func isInFlight(_ service: String, id: UInt64) -> Bool { open[service]?.contains(id) ?? false }
+    public func isInFlight(_ service: String, id: UInt64) -> Bool { store.open[openKey(service)]?.contains(id) ?? false }
 
     /// `count` untracked units enter `service`.
     public func admit(_ service: String, count: Int) {
         precondition(count >= 0)
         touch(service)
-        flows[service]!.entered += count
-        flows[service]!.inFlight += count
+        store.flows[service]!.entered += count
+        store.flows[service]!.inFlight += count
     }
 
     /// `count` untracked units of `service` end in `state`.
     public func finish(_ service: String, count: Int, _ state: TerminalState, at time: Instant) {
         precondition(count >= 0)
         touch(service)
-        if count > flows[service]!.inFlight {
-            violations.append("\(time.seconds)s: \(service): \(count) units finished as \(state) but only \(flows[service]!.inFlight) in flight")
+        if count > store.flows[service]!.inFlight {
+            store.violations.append("\(time.seconds)s: \(service): \(count) units finished as \(state) but only \(store.flows[service]!.inFlight) in flight")
         }
-        flows[service]!.inFlight -= count
-        flows[service]!.terminal[state, default: 0] += count
+        store.flows[service]!.inFlight -= count
+        store.flows[service]!.terminal[state, default: 0] += count
     }
 
     /// Every service's counts, in the order services first appeared.
-    public var snapshot: [Flow] { order.map { flows[$0]! } }
+    public var snapshot: [Flow] { store.order.map { store.flows[$0]! } }
 
     /// True when no unit was lost, duplicated or finished twice.
-    public var holds: Bool { violations.isEmpty && snapshot.allSatisfy(\.isBalanced) }
+    public var holds: Bool { store.violations.isEmpty && snapshot.allSatisfy(\.isBalanced) }
 }

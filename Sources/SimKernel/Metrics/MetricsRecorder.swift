@@ -36,66 +36,108 @@ public final class MetricsRecorder {
         var p99: [Double] = []
     }
 
-    /// An empty histogram of the shape every latency uses.
-    private let emptyHistogram = Histogram<UInt64>(
-        lowestDiscernibleValue: 1, highestTrackableValue: 30 * 86_400 * 1_000_000, numberOfSignificantValueDigits: .three)
-    private var times: [Instant] = []
-    private var gauges: [Gauge] = []
-    private var counterStates: [CounterState] = []
-    private var latencyStates: [LatencyState] = []
-    private var events: [NotableEvent] = []
-    private var droppedEvents: [String: Int] = [:]
-    private var warmUpEnd = Instant.zero
-    private var lastSample = Instant.zero
+    /// Everything measured, shared by a recorder and its labelled views.
+    private final class Store {
+        /// An empty histogram of the shape every latency uses.
+        let emptyHistogram = Histogram<UInt64>(
+            lowestDiscernibleValue: 1, highestTrackableValue: 30 * 86_400 * 1_000_000, numberOfSignificantValueDigits: .three)
+        var times: [Instant] = []
+        var gauges: [Gauge] = []
+        var counterStates: [CounterState] = []
+        var latencyStates: [LatencyState] = []
+        var events: [NotableEvent] = []
+        var droppedEvents: [String: Int] = [:]
+        var warmUpEnd = Instant.zero
+        var lastSample = Instant.zero
+    }
+    private let store: Store
+    /// Labels added to every key registered through this recorder (empty for the root).
+    public let labels: [(String, String)]
     /// Most notable events kept; the rest are counted by kind.
     public let eventLimit: Int
 
     public init(eventLimit: Int = 10_000) {
         self.eventLimit = eventLimit
+        store = Store()
+        labels = []
+    }
+
+    private init(sharing parent: MetricsRecorder, labels: [(String, String)]) {
+        eventLimit = parent.eventLimit
+        store = parent.store
+        self.labels = labels
+    }
+
+    /// A view of this recorder that adds `labels` to every key registered through it, while
+    /// counting, sampling and snapshotting the same measurements. Why: a model instantiated once
+    /// per region registers the same keys; the view for a backup region turns
+    /// `recording.active_sessions` into `recording.active_sessions{region=us-west-2}` without the
+    /// model knowing. A label the key already has keeps the key's value.
+    public func labelled(_ labels: [(String, String)]) -> MetricsRecorder {
+        MetricsRecorder(sharing: self, labels: self.labels + labels)
+    }
+
+    /// `key` with this recorder's labels merged into its own (sorted by name, as `metricKey`).
+    public func scopedKey(_ key: String) -> String {
+        guard !labels.isEmpty else { return key }
+        var name = Substring(key)
+        var own: [(String, String)] = []
+        if let open = key.firstIndex(of: "{"), key.hasSuffix("}") {
+            name = key[..<open]
+            for pair in key[key.index(after: open)..<key.index(before: key.endIndex)].split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                own.append((String(parts[0]), parts.count > 1 ? String(parts[1]) : ""))
+            }
+        }
+        for (label, value) in labels where !own.contains(where: { $0.0 == label }) { own.append((label, value)) }
+        return metricKey(String(name), own)
     }
 
     // MARK: Registration
 
     /// A gauge read at every sampling instant (replicas, queue depth, utilization).
     public func registerGauge(_ key: String, unit: String, read: @escaping () -> Double) {
-        precondition(!gauges.contains { $0.key == key }, "gauge \(key) registered twice")
-        gauges.append(Gauge(key: key, unit: unit, read: read, values: Array(repeating: .nan, count: times.count)))
+        let key = scopedKey(key)
+        precondition(!store.gauges.contains { $0.key == key }, "gauge \(key) registered twice")
+        store.gauges.append(Gauge(key: key, unit: unit, read: read, values: Array(repeating: .nan, count: store.times.count)))
     }
 
     /// A counter; its per-interval rate becomes the series `<key>.rate`.
     public func registerCounter(_ key: String, unit: String) -> Counter {
-        if let i = counterStates.firstIndex(where: { $0.key == key }) { return Counter(index: i) }
-        counterStates.append(CounterState(key: key, unit: unit, rates: Array(repeating: .nan, count: times.count)))
-        return Counter(index: counterStates.count - 1)
+        let key = scopedKey(key)
+        if let i = store.counterStates.firstIndex(where: { $0.key == key }) { return Counter(index: i) }
+        store.counterStates.append(CounterState(key: key, unit: unit, rates: Array(repeating: .nan, count: store.times.count)))
+        return Counter(index: store.counterStates.count - 1)
     }
 
     /// A latency distribution; per-interval p50 and p99 become series `<key>.p50` / `<key>.p99`.
     public func registerLatency(_ key: String) -> Latency {
-        if let i = latencyStates.firstIndex(where: { $0.key == key }) { return Latency(index: i) }
+        let key = scopedKey(key)
+        if let i = store.latencyStates.firstIndex(where: { $0.key == key }) { return Latency(index: i) }
         // Microsecond resolution from 1 µs to 30 days, three significant digits.
-        latencyStates.append(LatencyState(key: key, whole: emptyHistogram, window: emptyHistogram,
-            p50: Array(repeating: .nan, count: times.count), p99: Array(repeating: .nan, count: times.count)))
-        return Latency(index: latencyStates.count - 1)
+        store.latencyStates.append(LatencyState(key: key, whole: store.emptyHistogram, window: store.emptyHistogram,
+            p50: Array(repeating: .nan, count: store.times.count), p99: Array(repeating: .nan, count: store.times.count)))
+        return Latency(index: store.latencyStates.count - 1)
     }
 
     // MARK: Hot path
 
     @inline(__always) public func add(_ counter: Counter, _ amount: Double = 1) {
-        counterStates[counter.index].total += amount
+        store.counterStates[counter.index].total += amount
     }
 
     public func record(_ latency: Latency, _ duration: TimeAmount) {
         let micros = UInt64(max(1, min(duration.nanoseconds / 1_000, 30 * 86_400 * 1_000_000)))
-        _ = latencyStates[latency.index].whole.record(micros)
-        _ = latencyStates[latency.index].window.record(micros)
+        _ = store.latencyStates[latency.index].whole.record(micros)
+        _ = store.latencyStates[latency.index].window.record(micros)
     }
 
     /// Records a notable event (kept up to `eventLimit`, then only counted).
     public func note(_ kind: String, subject: String, detail: String = "", at time: Instant) {
-        if events.count < eventLimit {
-            events.append(NotableEvent(time: time, kind: kind, subject: subject, detail: detail))
+        if store.events.count < eventLimit {
+            store.events.append(NotableEvent(time: time, kind: kind, subject: subject, detail: detail))
         } else {
-            droppedEvents[kind, default: 0] += 1
+            store.droppedEvents[kind, default: 0] += 1
         }
     }
 
@@ -103,48 +145,48 @@ public final class MetricsRecorder {
 
     /// Reads every gauge and closes the current interval of counters and latencies.
     public func sample(at time: Instant) {
-        let seconds = max((time - lastSample).seconds, 1e-9)
-        times.append(time)
-        for i in gauges.indices { gauges[i].values.append(gauges[i].read()) }
-        for i in counterStates.indices {
-            let c = counterStates[i]
-            counterStates[i].rates.append((c.total - c.atLastSample) / seconds)
-            counterStates[i].atLastSample = c.total
+        let seconds = max((time - store.lastSample).seconds, 1e-9)
+        store.times.append(time)
+        for i in store.gauges.indices { store.gauges[i].values.append(store.gauges[i].read()) }
+        for i in store.counterStates.indices {
+            let c = store.counterStates[i]
+            store.counterStates[i].rates.append((c.total - c.atLastSample) / seconds)
+            store.counterStates[i].atLastSample = c.total
         }
-        for i in latencyStates.indices {
-            let w = latencyStates[i].window
+        for i in store.latencyStates.indices {
+            let w = store.latencyStates[i].window
             let empty = w.totalCount == 0
-            latencyStates[i].p50.append(empty ? .nan : Double(w.valueAtPercentile(50)) / 1e6)
-            latencyStates[i].p99.append(empty ? .nan : Double(w.valueAtPercentile(99)) / 1e6)
+            store.latencyStates[i].p50.append(empty ? .nan : Double(w.valueAtPercentile(50)) / 1e6)
+            store.latencyStates[i].p99.append(empty ? .nan : Double(w.valueAtPercentile(99)) / 1e6)
             // Clearing a histogram walks all its buckets in unspecialized generic code; assigning
             // the shared empty one is a reference copy (the next record copies it once, a memcpy).
-            if !empty { latencyStates[i].window = emptyHistogram }
+            if !empty { store.latencyStates[i].window = store.emptyHistogram }
         }
-        lastSample = time
+        store.lastSample = time
     }
 
     /// Deletes everything measured so far from totals and distributions (not from series).
     public func endWarmUp(at time: Instant) {
-        warmUpEnd = time
-        for i in counterStates.indices { counterStates[i].atWarmUpEnd = counterStates[i].total }
-        for i in latencyStates.indices { latencyStates[i].whole = emptyHistogram }
+        store.warmUpEnd = time
+        for i in store.counterStates.indices { store.counterStates[i].atWarmUpEnd = store.counterStates[i].total }
+        for i in store.latencyStates.indices { store.latencyStates[i].whole = store.emptyHistogram }
     }
 
     /// The total of a counter since the warm-up.
     public func total(_ counter: Counter) -> Double {
-        counterStates[counter.index].total - counterStates[counter.index].atWarmUpEnd
+        store.counterStates[counter.index].total - store.counterStates[counter.index].atWarmUpEnd
     }
 
     /// Everything measured, as values.
     public func snapshot() -> MetricsSnapshot {
-        var series: [TimeSeries] = gauges.map { TimeSeries(key: $0.key, unit: $0.unit, values: $0.values) }
-        for c in counterStates { series.append(TimeSeries(key: c.key + ".rate", unit: c.unit + "/s", values: c.rates)) }
-        for l in latencyStates {
+        var series: [TimeSeries] = store.gauges.map { TimeSeries(key: $0.key, unit: $0.unit, values: $0.values) }
+        for c in store.counterStates { series.append(TimeSeries(key: c.key + ".rate", unit: c.unit + "/s", values: c.rates)) }
+        for l in store.latencyStates {
             series.append(TimeSeries(key: l.key + ".p50", unit: "s", values: l.p50))
             series.append(TimeSeries(key: l.key + ".p99", unit: "s", values: l.p99))
         }
-        let counters = counterStates.map { CounterTotal(key: $0.key, unit: $0.unit, total: $0.total - $0.atWarmUpEnd) }
-        let latencies = latencyStates.map { l -> LatencySummary in
+        let counters = store.counterStates.map { CounterTotal(key: $0.key, unit: $0.unit, total: $0.total - $0.atWarmUpEnd) }
+        let latencies = store.latencyStates.map { l -> LatencySummary in
             let h = l.whole
             func p(_ q: Double) -> Double { h.totalCount == 0 ? .nan : Double(h.valueAtPercentile(q)) / 1e6 }
             return LatencySummary(
@@ -153,7 +195,7 @@ public final class MetricsRecorder {
                 max: h.totalCount == 0 ? .nan : Double(h.max) / 1e6)
         }
         return MetricsSnapshot(
-            times: times, series: series, counters: counters, latencies: latencies,
-            events: events, droppedEventCounts: droppedEvents, warmUpEnd: warmUpEnd)
+            times: store.times, series: series, counters: counters, latencies: latencies,
+            events: store.events, droppedEventCounts: store.droppedEvents, warmUpEnd: store.warmUpEnd)
     }
 }
