@@ -36,10 +36,12 @@ enum FaultMapping {
             return [ActiveFault(kind: .dependencyErrors, target: dependencyTarget(dependency, caller), magnitude: rate.value)]
         case .dependencyLatency(let dependency, let caller, let latency):
             return [ActiveFault(kind: .dependencyLatency, target: dependencyTarget(dependency, caller), magnitude: latency.seconds)]
-        case .datastoreOutage(let store, _):
-            return [ActiveFault(kind: .datastoreOutage, target: store.rawValue)]
-        case .replicationLag(let store, let lag, _):
-            return [ActiveFault(kind: .replicationLag, target: store.rawValue, magnitude: lag.seconds)]
+        case .datastoreOutage(let store, let region):
+            // The platform routes the store kind to its modelled parts (DatastoreFaultRoutes).
+            return [ActiveFault(kind: .datastoreOutage, target: DatastoreFaultRoutes.scenarioTarget(store: store, region: region))]
+        case .replicationLag(let store, let lag, let region):
+            return [ActiveFault(kind: .replicationLag, target: DatastoreFaultRoutes.scenarioTarget(store: store, region: region),
+                                magnitude: lag.seconds)]
         case .modelLoadFailure(let model, let rate, _):
             return [ActiveFault(kind: .modelLoadFailure, target: model ?? "*", magnitude: rate.value)]
         case .cdnOutage(let provider, _):
