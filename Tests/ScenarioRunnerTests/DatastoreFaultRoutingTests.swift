@@ -259,6 +259,40 @@ final class DatastoreFaultRoutingTests: XCTestCase {
         }
     }
 
+    func testEveryStoreReachesEachRunningServicesParts() throws {
+        let r = try run("""
+            name: all
+            seed: 1
+            duration: 10s
+            replications: 1
+            load:
+              workloads:
+                - {name: logins, target: user-management, rate: 1/s}
+            topology:
+              region: eu-west-1
+              services: {recording: {}, video-processing: {}, streaming: {}, analytics: {}, user-management: {}}
+            faults: []
+            """)
+        let routes = r.platform.datastoreFaultRoutes
+        func targets(_ kind: LoomServices.FaultKind, _ store: DatastoreKind, _ region: String? = nil) -> [String] {
+            routes.targets(of: kind, store: store, region: region)
+        }
+        XCTAssertEqual(targets(.datastoreOutage, .redis), ["recording.redis", "user-management.redis"])
+        XCTAssertEqual(targets(.datastoreOutage, .postgresPrimary), ["recording.postgres.primary", "user-management.postgres.primary"])
+        XCTAssertEqual(targets(.datastoreOutage, .postgresReplica), [
+            "recording.postgres.replica-1", "recording.postgres.replica-2",
+            "user-management.postgres.replica-1", "user-management.postgres.replica-2"])
+        XCTAssertEqual(targets(.replicationLag, .postgresPrimary), targets(.datastoreOutage, .postgresReplica))
+        XCTAssertEqual(targets(.replicationLag, .postgresReplica), targets(.datastoreOutage, .postgresReplica))
+        XCTAssertEqual(targets(.datastoreOutage, .kafka), ["kafka"])
+        XCTAssertEqual(targets(.datastoreOutage, .objectStorage), [
+            "recording.snapshot-storage", "object-store", "streaming-origin", "user-management.snapshot-storage"])
+        // The services run in eu-west-1; the streaming origin stays in us-east-1.
+        XCTAssertEqual(targets(.datastoreOutage, .objectStorage, "us-east-1"), ["streaming-origin"])
+        XCTAssertEqual(targets(.datastoreOutage, .redis, "us-east-1"), [])
+        for store in [DatastoreKind.redis, .kafka, .objectStorage] { XCTAssertEqual(targets(.replicationLag, store), []) }
+    }
+
     func testTheRoutingTableNamesEveryModelledPart() {
         var routes = DatastoreFaultRoutes()
         routes.add(.datastoreOutage, .redis, region: "a", target: "x.redis")
