@@ -36,13 +36,15 @@ enum FaultMapping {
             return [ActiveFault(kind: .dependencyErrors, target: dependencyTarget(dependency, caller), magnitude: rate.value)]
         case .dependencyLatency(let dependency, let caller, let latency):
             return [ActiveFault(kind: .dependencyLatency, target: dependencyTarget(dependency, caller), magnitude: latency.seconds)]
-        case .datastoreOutage(let store, _):
-            return [ActiveFault(kind: .datastoreOutage, target: store.rawValue)]
+        case .datastoreOutage(let store, let region):
+            // The platform routes the store kind to its modelled parts (DatastoreFaultRoutes).
+            return [ActiveFault(kind: .datastoreOutage, target: DatastoreFaultRoutes.scenarioTarget(store: store, region: region))]
         case .replicationLag(let store, let lag, let region):
             // With a region, also the lag of everything that region replicates to the others
             // (the disaster-recovery controller's `replication:<region>` links).
             let outgoing = region.map { [ActiveFault(kind: .replicationLag, target: "replication:\($0)", magnitude: lag.seconds)] } ?? []
-            return [ActiveFault(kind: .replicationLag, target: store.rawValue, magnitude: lag.seconds)] + outgoing
+            return [ActiveFault(kind: .replicationLag, target: DatastoreFaultRoutes.scenarioTarget(store: store, region: region),
+                                magnitude: lag.seconds)] + outgoing
         case .modelLoadFailure(let model, let rate, _):
             return [ActiveFault(kind: .modelLoadFailure, target: model ?? "*", magnitude: rate.value)]
         case .cdnOutage(let provider, _):

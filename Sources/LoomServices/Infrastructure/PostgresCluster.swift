@@ -26,6 +26,10 @@ import OrderedCollections
 /// on `<name>.primary` the primary dies and a replica is promoted after `failoverDetection +
 /// promotionTime` (Patroni-style); on `<name>.replica-N` that replica is down. `dependencyErrors`
 /// and `dependencyLatency` on `<name>` (the primary) or `<name>.replica-N` act on that backend.
+/// `replicationLag` on `<name>` (every replica) or `<name>.replica-N` adds its magnitude, in
+/// seconds, to the replica's drawn lag: `intended` selection skips a replica lagging more than
+/// `maxReplicaLag` (reads fall back to the primary), `asWritten` keeps reading from it, and a
+/// read whose caller wrote within the lag answers stale.
 public final class PostgresCluster {
     /// PgBouncer `pool_mode`.
     public enum PoolMode: String, Sendable, CaseIterable { case session, transaction, statement }
@@ -178,7 +182,7 @@ public final class PostgresCluster {
         fallbackCounter = m.registerCounter("\(c.name).primary_fallbacks", unit: "queries")
         staleCounter = m.registerCounter("\(c.name).stale_reads", unit: "queries")
         for i in 0..<c.replicaCount {
-            m.registerGauge("\(c.name).replica-\(i + 1).lag", unit: "s") { [unowned self] in self.lag[i] }
+            m.registerGauge("\(c.name).replica-\(i + 1).lag", unit: "s") { [unowned self] in self.lag[i] + self.injectedLag(i) }
         }
         failover = DatastorePrimaryFailover(
             cluster: c.name, marker: "primary-failover", detection: c.failoverDetection, promotion: c.promotionTime,
@@ -251,14 +255,22 @@ public final class PostgresCluster {
         return nil
     }
 
-    /// Replica `i`'s lag now, redrawn every `lagResampleInterval` (drawn lazily: no events).
+    /// Replica `i`'s lag now, redrawn every `lagResampleInterval` (drawn lazily: no events),
+    /// plus any injected `replicationLag`.
     public func currentLag(_ i: Int) -> Double {
         let now = context.now
         if now >= lagValidUntil[i] {
             lag[i] = max(0, stream.sample(configuration.replicationLag))
             lagValidUntil[i] = now + configuration.lagResampleInterval
         }
-        return lag[i]
+        return lag[i] + injectedLag(i)
+    }
+
+    /// Seconds a `replicationLag` fault adds to replica `i` (the stronger of one on the whole
+    /// cluster and one on the replica); no draw, so a fault shifts no random stream.
+    private func injectedLag(_ i: Int) -> Double {
+        max(context.faults.magnitude(of: .replicationLag, on: name),
+            context.faults.magnitude(of: .replicationLag, on: replicas[i].name))
     }
 
     private func submit(to backend: Int, entity: UInt64, client: UInt64, seconds: Double, freshAfter: Instant?,

@@ -6,7 +6,9 @@ import ScenarioKit
 /// services for each replication.
 public enum PlatformAssembly {
     /// Validates `topology` and `policies` (and workload targets) as part of loading.
-    public static var sectionChecks: [ScenarioLoader.SectionCheck] { [{ root in _ = PlatformSpec.decode(root: root) }] }
+    public static var sectionChecks: [ScenarioLoader.SectionCheck] {
+        [{ root in _ = PlatformSpec.decode(root: root) }, { root in DatastoreFaultRoutes.validate(faults: root.child("faults")) }]
+    }
 
     /// Builds the platform for one replication.
     public static var factory: PlatformFactory { { scenario, simulation in
