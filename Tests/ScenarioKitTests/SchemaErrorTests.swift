@@ -89,7 +89,7 @@ final class SchemaErrorTests: XCTestCase {
             "\(file):2:1: error: duraton: unknown key; did you mean \"duration\"?",
             "\(file):3:7: error: seed: -3 is negative; expected an integer from 0 to 18446744073709551615",
             "\(file):4:15: error: replications: 0 is out of range; expected an integer from 1 to 10000",
-            "\(file):5:9: error: warmUp: \"ninety\" is not a duration; expected a duration like 90s, 5m or 1h30m",
+            "\(file):5:9: error: warmUp: \"ninety\" is not a duration; expected a duration like 5m, or auto (MSER-5 truncation)",
             "\(file):6:7: error: mode: \"simulted\" is not a known value; did you mean \"simulated\"?",
             "\(file):11:13: error: load.workloads[0].rate: \"100\" has no unit (write 100/s for per second); expected a rate like 100/s, 5/min or 3600/h",
             "\(file):14:52: error: load.workloads[1].ramp.end: end 5m is before start 10m; expected a ramp that ends after it starts",

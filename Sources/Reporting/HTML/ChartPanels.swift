@@ -50,30 +50,49 @@ enum ChartPanels {
     static func loadPanels(_ c: ChartContext) -> [ChartPanel] {
         var services = c.catalog.prefixes(endingWith: ".load")
         for s in c.catalog.prefixes(endingWith: ".replicas") where !services.contains(s) { services.append(s) }
-        return services.compactMap { svc in
-            var series: [ChartSeries] = []
-            var loadUnit = "arrivals/s"
-            if let load = c.catalog.one(svc + ".load") {
-                if !load.series.unit.isEmpty { loadUnit = load.series.unit }
-                series.append(ChartSeries(label: "load", values: load.series.values, color: Palette.color(0), width: 2))
+        return services.flatMap { svc -> [ChartPanel] in
+            let loads = c.catalog.all(svc + ".load")
+            // A multi-region run labels its backup regions' copies `region=...` (the primary's load
+            // is unlabelled): one chart per region, the primary first.
+            let backups = SeriesCatalog.distinct("region", in: loads)
+            func pick(_ metric: String, _ region: String?) -> SeriesCatalog.Entry? {
+                guard !backups.isEmpty else { return c.catalog.one(metric) }
+                let list = c.catalog.all(metric)
+                guard let region else { return list.first { !backups.contains($0.parsed.label("region") ?? "") } }
+                return list.first { $0.parsed.label("region") == region }
             }
-            if let r = c.catalog.one(svc + ".replicas") {
-                series.append(ChartSeries(label: "replicas", values: r.series.values, color: Palette.color(1),
-                                          axis: .right, shape: .step, width: 2))
+            return ([nil] + backups.map(Optional.some)).compactMap { region in
+                loadPanel(c, title: region.map { "\(svc) · \($0): load and replicas" } ?? "\(svc): load and replicas",
+                          load: pick(svc + ".load", region), replicas: pick(svc + ".replicas", region),
+                          ready: pick(svc + ".ready_replicas", region))
             }
-            if let r = c.catalog.one(svc + ".ready_replicas") {
-                series.append(ChartSeries(label: "ready replicas", values: r.series.values, color: Palette.color(2),
-                                          axis: .right, shape: .step, style: .dashed, width: 2))
-            }
-            guard !series.isEmpty else { return nil }
-            let onlyRight = series.allSatisfy { $0.axis == .right }
-            if onlyRight { for i in series.indices { series[i].axis = .left } }
-            let chart = LineChart(title: "\(svc): load and replicas", times: c.times, series: series,
-                                  leftFormat: onlyRight ? .plain("replicas") : .plain(loadUnit),
-                                  rightFormat: .plain("replicas"), rightTitle: "replicas",
-                                  leftInteger: onlyRight, rightInteger: true, warmUpEnd: c.warmUp, width: cellWidth)
-            return ChartPanel(svg: chart.render())
         }
+    }
+
+    static func loadPanel(_ c: ChartContext, title: String, load: SeriesCatalog.Entry?, replicas: SeriesCatalog.Entry?,
+                          ready: SeriesCatalog.Entry?) -> ChartPanel? {
+        var series: [ChartSeries] = []
+        var loadUnit = "arrivals/s"
+        if let load {
+            if !load.series.unit.isEmpty { loadUnit = load.series.unit }
+            series.append(ChartSeries(label: "load", values: load.series.values, color: Palette.color(0), width: 2))
+        }
+        if let r = replicas {
+            series.append(ChartSeries(label: "replicas", values: r.series.values, color: Palette.color(1),
+                                      axis: .right, shape: .step, width: 2))
+        }
+        if let r = ready {
+            series.append(ChartSeries(label: "ready replicas", values: r.series.values, color: Palette.color(2),
+                                      axis: .right, shape: .step, style: .dashed, width: 2))
+        }
+        guard !series.isEmpty else { return nil }
+        let onlyRight = series.allSatisfy { $0.axis == .right }
+        if onlyRight { for i in series.indices { series[i].axis = .left } }
+        let chart = LineChart(title: title, times: c.times, series: series,
+                              leftFormat: onlyRight ? .plain("replicas") : .plain(loadUnit),
+                              rightFormat: .plain("replicas"), rightTitle: "replicas",
+                              leftInteger: onlyRight, rightInteger: true, warmUpEnd: c.warmUp, width: cellWidth)
+        return ChartPanel(svg: chart.render())
     }
 
     /// Known priorities in urgency order, with fixed colours so every service's chart agrees.
