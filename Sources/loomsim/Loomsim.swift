@@ -11,9 +11,24 @@ struct Loomsim: ParsableCommand {
             and the same numbers, on any machine and thread count. Every run prints its digest.
 
             Start here:
-              loomsim check queueing          validate the kernel against queueing theory
-              loomsim bench kernel            measure the kernel's event rate (M/M/10)
-              loomsim conform hpa --cases F   run Kubernetes HPA conformance cases
+              loomsim run Scenarios/peak-recording-hour.yaml
+                  run a scenario, then open Reports/<name>/report.html
+              loomsim validate FILE...     every error, with FILE:LINE:COLUMN
+              loomsim test Scenarios       scenarios as regression tests (JUnit)
+              loomsim sweep FILE --param key.path=1,2,4
+                  response curves with confidence intervals
+              loomsim plan Scenarios/capacity-plan-gpu.yaml
+                  the cheapest configuration that meets every SLO
+              loomsim run --real Scenarios/real/transcode-generated-clips.yaml
+                  real libav transcoding on the wall clock
+
+            Scenario files are documented key by key in Scenarios/README.md.
+
+            Trust but verify:
+              loomsim check queueing       the kernel against queueing theory
+              loomsim conform hpa --cases F
+                  upstream Kubernetes HPA and Resilience4j cases
+              loomsim bench kernel         the kernel's event rate (M/M/10)
             """,
         version: "0.1.0",
         subcommands: [Run.self, Validate.self, TestScenarios.self, Calibrate.self, Check.self, Bench.self, Conform.self, Sweep.self, Plan.self, Merge.self, SeedTable.self])
