@@ -31,7 +31,10 @@ public final class MetricsRecorder {
     private struct LatencyState {
         var key: String
         var whole: Histogram<UInt64>
-        var window: Histogram<UInt64>
+        /// The current interval's values while there are few (see `IntervalPercentiles`).
+        var window: [UInt64] = []
+        /// The current interval as a histogram, once it outgrew `IntervalPercentiles.exactLimit`.
+        var windowHistogram: Histogram<UInt64>?
         var p50: [Double] = []
         var p99: [Double] = []
     }
@@ -73,7 +76,7 @@ public final class MetricsRecorder {
     public func registerLatency(_ key: String) -> Latency {
         if let i = latencyStates.firstIndex(where: { $0.key == key }) { return Latency(index: i) }
         // Microsecond resolution from 1 µs to 30 days, three significant digits.
-        latencyStates.append(LatencyState(key: key, whole: emptyHistogram, window: emptyHistogram,
+        latencyStates.append(LatencyState(key: key, whole: emptyHistogram,
             p50: Array(repeating: .nan, count: times.count), p99: Array(repeating: .nan, count: times.count)))
         return Latency(index: latencyStates.count - 1)
     }
@@ -87,7 +90,17 @@ public final class MetricsRecorder {
     public func record(_ latency: Latency, _ duration: TimeAmount) {
         let micros = UInt64(max(1, min(duration.nanoseconds / 1_000, 30 * 86_400 * 1_000_000)))
         _ = latencyStates[latency.index].whole.record(micros)
-        _ = latencyStates[latency.index].window.record(micros)
+        if latencyStates[latency.index].windowHistogram != nil {
+            _ = latencyStates[latency.index].windowHistogram!.record(micros)
+            return
+        }
+        latencyStates[latency.index].window.append(micros)
+        if latencyStates[latency.index].window.count > IntervalPercentiles.exactLimit {
+            var h = emptyHistogram
+            for v in latencyStates[latency.index].window { _ = h.record(v) }
+            latencyStates[latency.index].windowHistogram = h
+            latencyStates[latency.index].window.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Records a notable event (kept up to `eventLimit`, then only counted).
@@ -112,13 +125,12 @@ public final class MetricsRecorder {
             counterStates[i].atLastSample = c.total
         }
         for i in latencyStates.indices {
-            let w = latencyStates[i].window
-            let empty = w.totalCount == 0
-            latencyStates[i].p50.append(empty ? .nan : Double(w.valueAtPercentile(50)) / 1e6)
-            latencyStates[i].p99.append(empty ? .nan : Double(w.valueAtPercentile(99)) / 1e6)
-            // Clearing a histogram walks all its buckets in unspecialized generic code; assigning
-            // the shared empty one is a reference copy (the next record copies it once, a memcpy).
-            if !empty { latencyStates[i].window = emptyHistogram }
+            let spilled = latencyStates[i].windowHistogram
+            let (p50, p99) = IntervalPercentiles.medianAnd99th(of: &latencyStates[i].window, spilled: spilled, shape: emptyHistogram)
+            latencyStates[i].p50.append(p50.map { Double($0) / 1e6 } ?? .nan)
+            latencyStates[i].p99.append(p99.map { Double($0) / 1e6 } ?? .nan)
+            latencyStates[i].window.removeAll(keepingCapacity: true)
+            latencyStates[i].windowHistogram = nil
         }
         lastSample = time
     }
