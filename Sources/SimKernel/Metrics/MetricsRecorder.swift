@@ -31,9 +31,11 @@ public final class MetricsRecorder {
     private struct LatencyState {
         var key: String
         var whole: Histogram<UInt64>
-        /// The current interval's values while there are few (see `IntervalPercentiles`).
+        /// The values since the warm-up while there are few (see `RawPercentiles`); nil beyond.
+        var wholeValues: [UInt64]? = []
+        /// The current interval's values while there are few (see `RawPercentiles`).
         var window: [UInt64] = []
-        /// The current interval as a histogram, once it outgrew `IntervalPercentiles.exactLimit`.
+        /// The current interval as a histogram, once it outgrew `RawPercentiles.intervalLimit`.
         var windowHistogram: Histogram<UInt64>?
         var p50: [Double] = []
         var p99: [Double] = []
@@ -90,12 +92,16 @@ public final class MetricsRecorder {
     public func record(_ latency: Latency, _ duration: TimeAmount) {
         let micros = UInt64(max(1, min(duration.nanoseconds / 1_000, 30 * 86_400 * 1_000_000)))
         _ = latencyStates[latency.index].whole.record(micros)
+        if latencyStates[latency.index].wholeValues != nil {
+            latencyStates[latency.index].wholeValues!.append(micros)
+            if latencyStates[latency.index].wholeValues!.count > RawPercentiles.runLimit { latencyStates[latency.index].wholeValues = nil }
+        }
         if latencyStates[latency.index].windowHistogram != nil {
             _ = latencyStates[latency.index].windowHistogram!.record(micros)
             return
         }
         latencyStates[latency.index].window.append(micros)
-        if latencyStates[latency.index].window.count > IntervalPercentiles.exactLimit {
+        if latencyStates[latency.index].window.count > RawPercentiles.intervalLimit {
             var h = emptyHistogram
             for v in latencyStates[latency.index].window { _ = h.record(v) }
             latencyStates[latency.index].windowHistogram = h
@@ -126,7 +132,7 @@ public final class MetricsRecorder {
         }
         for i in latencyStates.indices {
             let spilled = latencyStates[i].windowHistogram
-            let (p50, p99) = IntervalPercentiles.medianAnd99th(of: &latencyStates[i].window, spilled: spilled, shape: emptyHistogram)
+            let (p50, p99) = RawPercentiles.medianAnd99th(of: &latencyStates[i].window, spilled: spilled, shape: emptyHistogram)
             latencyStates[i].p50.append(p50.map { Double($0) / 1e6 } ?? .nan)
             latencyStates[i].p99.append(p99.map { Double($0) / 1e6 } ?? .nan)
             latencyStates[i].window.removeAll(keepingCapacity: true)
@@ -139,7 +145,10 @@ public final class MetricsRecorder {
     public func endWarmUp(at time: Instant) {
         warmUpEnd = time
         for i in counterStates.indices { counterStates[i].atWarmUpEnd = counterStates[i].total }
-        for i in latencyStates.indices { latencyStates[i].whole = emptyHistogram }
+        for i in latencyStates.indices {
+            latencyStates[i].whole = emptyHistogram
+            latencyStates[i].wholeValues = []
+        }
     }
 
     /// The total of a counter since the warm-up.
@@ -157,6 +166,7 @@ public final class MetricsRecorder {
         }
         let counters = counterStates.map { CounterTotal(key: $0.key, unit: $0.unit, total: $0.total - $0.atWarmUpEnd) }
         let latencies = latencyStates.map { l -> LatencySummary in
+            if let raw = l.wholeValues { return RawPercentiles.summary(key: l.key, values: raw, shape: emptyHistogram) }
             let h = l.whole
             func p(_ q: Double) -> Double { h.totalCount == 0 ? .nan : Double(h.valueAtPercentile(q)) / 1e6 }
             return LatencySummary(

@@ -2,9 +2,9 @@ import Histogram
 import XCTest
 @testable import SimKernel
 
-/// The recorder's per-interval p50/p99 from raw values must equal what an HdrHistogram of the
-/// same values answers (the series were computed that way before, and reports compare them).
-final class IntervalPercentilesTests: XCTestCase {
+/// The recorder's statistics from raw values must equal what an HdrHistogram of the same values
+/// answers (they were computed that way before, and reports and digests of results compare them).
+final class RawPercentilesTests: XCTestCase {
     let shape = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 30 * 86_400 * 1_000_000,
                                   numberOfSignificantValueDigits: .three)
 
@@ -21,12 +21,29 @@ final class IntervalPercentilesTests: XCTestCase {
             var h = shape
             for v in values { _ = h.record(v) }
             var raw = values
-            let (p50, p99) = IntervalPercentiles.medianAnd99th(of: &raw, spilled: nil, shape: shape)
+            let (p50, p99) = RawPercentiles.medianAnd99th(of: &raw, spilled: nil, shape: shape)
             XCTAssertEqual(p50, h.valueAtPercentile(50), "n=\(values.count) \(values.sorted())")
             XCTAssertEqual(p99, h.valueAtPercentile(99), "n=\(values.count) \(values.sorted())")
         }
         var empty: [UInt64] = []
-        XCTAssertTrue(IntervalPercentiles.medianAnd99th(of: &empty, spilled: nil, shape: shape) == (nil, nil))
+        XCTAssertTrue(RawPercentiles.medianAnd99th(of: &empty, spilled: nil, shape: shape) == (nil, nil))
+    }
+
+    func testTheRunSummaryEqualsTheHistogramsMeanPercentilesAndMax() {
+        var rng = SplitMix(state: 7)
+        for n in [1, 2, 9, 100, 5_000] {
+            let values = (0..<n).map { _ in UInt64.random(in: 1...3_600_000_000, using: &rng) >> UInt64.random(in: 0...24, using: &rng) + 1 }
+            var h = shape
+            for v in values { _ = h.record(v) }
+            let s = RawPercentiles.summary(key: "k", values: values, shape: shape)
+            XCTAssertEqual(s.count, h.totalCount)
+            XCTAssertEqual(s.mean, h.mean / 1e6, "exactly, not approximately: n=\(n)")
+            for (q, v) in [(50.0, s.p50), (90, s.p90), (95, s.p95), (99, s.p99), (99.9, s.p999)] {
+                XCTAssertEqual(v, Double(h.valueAtPercentile(q)) / 1e6, "p\(q) n=\(n)")
+            }
+            XCTAssertEqual(s.max, Double(h.max) / 1e6)
+        }
+        XCTAssertTrue(RawPercentiles.summary(key: "k", values: [], shape: shape).mean.isNaN)
     }
 
     func testTheRecordersSeriesMatchAHistogramPerIntervalAcrossTheSpillLimit() {
@@ -34,12 +51,14 @@ final class IntervalPercentilesTests: XCTestCase {
         let latency = recorder.registerLatency("x.wait")
         var rng = SplitMix(state: 42)
         var expected50: [Double] = [], expected99: [Double] = []
+        var whole = shape
         // Intervals of 0 values, a few, and more than the exact limit (kept as a histogram).
-        for (k, n) in [0, 3, 50, IntervalPercentiles.exactLimit + 10, 2, 0].enumerated() {
+        for (k, n) in [0, 3, 50, RawPercentiles.intervalLimit + 10, 2, 0].enumerated() {
             var h = shape
             for _ in 0..<n {
                 let micros = UInt64.random(in: 1...5_000_000, using: &rng)
                 _ = h.record(micros)
+                _ = whole.record(micros)
                 recorder.record(latency, .nanoseconds(Int64(micros) * 1_000))
             }
             recorder.sample(at: Instant.zero + .wholeSeconds(Int64(k + 1) * 10))
@@ -50,6 +69,11 @@ final class IntervalPercentilesTests: XCTestCase {
         let p50 = snapshot.series(named: "x.wait.p50")!.values, p99 = snapshot.series(named: "x.wait.p99")!.values
         XCTAssertEqual(p50.map { $0.isNaN ? -1 : $0 }, expected50.map { $0.isNaN ? -1 : $0 })
         XCTAssertEqual(p99.map { $0.isNaN ? -1 : $0 }, expected99.map { $0.isNaN ? -1 : $0 })
+        let summary = snapshot.latencies[0]
+        XCTAssertEqual(summary.count, whole.totalCount)
+        XCTAssertEqual(summary.mean, whole.mean / 1e6)
+        XCTAssertEqual(summary.p999, Double(whole.valueAtPercentile(99.9)) / 1e6)
+        XCTAssertEqual(summary.max, Double(whole.max) / 1e6)
     }
 }
 
