@@ -115,6 +115,18 @@ def final_values(con, key):
     return frame.groupby("run_id")["value"].mean()
 
 
+def plan_evaluations(con):
+    """A plan's rows (`loomsim plan`, table plan_evaluations): run_id, seq, load, configuration,
+    feasible, nothing_lost, dollars_per_hour, dollars_per_run, cheapest_at_load, recommended.
+    Empty when the database holds no plan (a sweep, a single run, or a file older than the table)."""
+    has_table = con.execute(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'plan_evaluations'").fetchone()[0]
+    if not has_table:
+        return pd.DataFrame(columns=["run_id", "seq", "load", "configuration", "feasible", "nothing_lost",
+                                     "dollars_per_hour", "dollars_per_run", "cheapest_at_load", "recommended"])
+    return pd.read_sql_query("SELECT * FROM plan_evaluations ORDER BY seq", con)
+
+
 def series_like(con, run_id, replication, patterns):
     """Long table (key, metric, labels, unit, t_seconds, value) of the series whose metric matches
     any SQL LIKE pattern, in key then time order."""

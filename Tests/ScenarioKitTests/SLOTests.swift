@@ -54,7 +54,7 @@ final class SLOTests: XCTestCase {
             MetricQuery(metric: "recording.replicas", statistic: .max, bound: .max),
             MetricQuery(metric: "dr.rto", statistic: .max, bound: .max),
             MetricQuery(metric: "dr.rpo", statistic: .max, bound: .upper95),
-            MetricQuery(metric: "cost.total", statistic: .sum, bound: .mean),
+            MetricQuery(metric: "cost.total", statistic: .max, bound: .mean),
         ])
         XCTAssertEqual(list[4].threshold, Measure(500, .money))
         XCTAssertEqual(list[1].kind, .maxReplicas(service: "recording"))
@@ -72,7 +72,7 @@ final class SLOTests: XCTestCase {
             MetricQuery(metric: "video.queue_wait", statistic: .p99, bound: .upper95): 27.31,
             MetricQuery(metric: "requests.lost", statistic: .count, bound: .max): 2,
             MetricQuery(metric: "recording.replicas", statistic: .max, bound: .max): 80,
-            MetricQuery(metric: "cost.total", statistic: .sum, bound: .mean): 512.5,
+            MetricQuery(metric: "cost.total", statistic: .max, bound: .mean): 512.5,
         ]
         let results = list.map { $0.evaluate { measured[$0] } }
         XCTAssertEqual(results.map(\.passed), [true, false, true, false, false])

@@ -168,6 +168,19 @@ public enum ResultsSchema {
           mean REAL, ci_low REAL, ci_high REAL)
         """,
         """
+        CREATE TABLE IF NOT EXISTS plan_evaluations (
+          run_id INTEGER NOT NULL REFERENCES runs(run_id),
+          seq INTEGER NOT NULL,
+          load REAL NOT NULL,
+          configuration TEXT NOT NULL,
+          feasible INTEGER NOT NULL,
+          nothing_lost INTEGER NOT NULL,
+          dollars_per_hour REAL,
+          dollars_per_run REAL,
+          cheapest_at_load INTEGER NOT NULL DEFAULT 0,
+          recommended INTEGER NOT NULL DEFAULT 0)
+        """,
+        """
         CREATE TABLE IF NOT EXISTS wall_clock (
           run_id INTEGER NOT NULL REFERENCES runs(run_id),
           seq INTEGER NOT NULL,
@@ -181,6 +194,6 @@ public enum ResultsSchema {
     public static let tables = [
         "runs", "parameters", "provenance", "replications", "samples", "series", "time_series",
         "latency_histograms", "counters", "events", "dropped_events", "conservation", "terminal_states",
-        "conservation_violations", "assertions", "wall_clock",
+        "conservation_violations", "assertions", "plan_evaluations", "wall_clock",
     ]
 }

@@ -110,8 +110,10 @@ struct SLODecoder {
             v.checkKeys(["below", "atMost"], expected: "a limit like {below: $500}")
             guard let which = v.exactlyOne(of: ["below", "atMost"], what: "a limit"),
                   let limit = v.required(which, as: .money) else { return nil }
+            // `cost.total` is a cumulative gauge (dollars so far), so the run's cost is its final
+            // value, which is also its largest: `max`, not `sum` (which added every sample).
             return SLOAssertion(name: name, kind: .cost,
-                                query: MetricQuery(metric: WellKnownMetrics.totalCost, statistic: .sum, bound: bound ?? .mean),
+                                query: MetricQuery(metric: WellKnownMetrics.totalCost, statistic: .max, bound: bound ?? .mean),
                                 comparison: Comparison(rawValue: which)!, threshold: Measure(limit.dollars, .money),
                                 location: r.location)
         }

@@ -29,8 +29,9 @@ public final class PlanEvaluator {
     private var cache: [Key: PlanEvaluation] = [:]
     /// Every evaluation, in the order it was run (deterministic: batches are in search order).
     public private(set) var history: [PlanEvaluation] = []
-    /// Called after each finished configuration (progress lines, database rows).
-    public var onEvaluated: (PlanEvaluation, ScenarioRun) throws -> Void = { _, _ in }
+    /// Called after each finished configuration with its run and wall-clock seconds (progress
+    /// lines, database rows); the evaluation is `history.last`.
+    public var onEvaluated: (PlanEvaluation, ScenarioRun, Double) throws -> Void = { _, _, _ in }
     private var nextID = 0
 
     struct Key: Hashable { var point: [Int]; var load: Double }
@@ -86,7 +87,7 @@ public final class PlanEvaluator {
                 let e = PlanEvaluation(point: p, values: values(p), load: load, run: run, cost: cost, spec: spec)
                 cache[Key(point: p, load: load)] = e
                 history.append(e)
-                do { try onEvaluated(e, run) } catch { throw .runFailed("\(error)") }
+                do { try onEvaluated(e, run, r.wallSeconds) } catch { throw .runFailed("\(error)") }
             }
         }
         return points.map { cache[Key(point: $0, load: load)]! }

@@ -14,6 +14,7 @@ public enum PlanReport {
             out += "## No feasible configuration\n\nNo configuration within the variables' ranges meets every SLO at the scenario's load "
             out += "(even the all-maximum one). Widen the ranges or relax the SLOs.\n\n"
             out += curve(r)
+            out += monotonicity(r)
             return out
         }
         out += "## Recommended configuration\n\n"
@@ -33,7 +34,9 @@ public enum PlanReport {
             out += "\nWarm-up deleted per replication: " + best.warmUpSeconds.map { String(format: "%.0fs", $0) }.joined(separator: ", ") + "\n"
         }
         out += "\nDigest of the recommended configuration's run: `\(best.digest)`\n\n"
+        out += verification(r)
         out += curve(r)
+        out += monotonicity(r)
         return out
     }
 

@@ -31,7 +31,12 @@ public final class MetricsRecorder {
     private struct LatencyState {
         var key: String
         var whole: Histogram<UInt64>
-        var window: Histogram<UInt64>
+        /// The values since the warm-up while there are few (see `RawPercentiles`); nil beyond.
+        var wholeValues: [UInt64]? = []
+        /// The current interval's values while there are few (see `RawPercentiles`).
+        var window: [UInt64] = []
+        /// The current interval as a histogram, once it outgrew `RawPercentiles.intervalLimit`.
+        var windowHistogram: Histogram<UInt64>?
         var p50: [Double] = []
         var p99: [Double] = []
     }
@@ -115,7 +120,7 @@ public final class MetricsRecorder {
         let key = scopedKey(key)
         if let i = store.latencyStates.firstIndex(where: { $0.key == key }) { return Latency(index: i) }
         // Microsecond resolution from 1 µs to 30 days, three significant digits.
-        store.latencyStates.append(LatencyState(key: key, whole: store.emptyHistogram, window: store.emptyHistogram,
+        store.latencyStates.append(LatencyState(key: key, whole: store.emptyHistogram,
             p50: Array(repeating: .nan, count: store.times.count), p99: Array(repeating: .nan, count: store.times.count)))
         return Latency(index: store.latencyStates.count - 1)
     }
@@ -129,7 +134,21 @@ public final class MetricsRecorder {
     public func record(_ latency: Latency, _ duration: TimeAmount) {
         let micros = UInt64(max(1, min(duration.nanoseconds / 1_000, 30 * 86_400 * 1_000_000)))
         _ = store.latencyStates[latency.index].whole.record(micros)
-        _ = store.latencyStates[latency.index].window.record(micros)
+        if store.latencyStates[latency.index].wholeValues != nil {
+            store.latencyStates[latency.index].wholeValues!.append(micros)
+            if store.latencyStates[latency.index].wholeValues!.count > RawPercentiles.runLimit { store.latencyStates[latency.index].wholeValues = nil }
+        }
+        if store.latencyStates[latency.index].windowHistogram != nil {
+            _ = store.latencyStates[latency.index].windowHistogram!.record(micros)
+            return
+        }
+        store.latencyStates[latency.index].window.append(micros)
+        if store.latencyStates[latency.index].window.count > RawPercentiles.intervalLimit {
+            var h = store.emptyHistogram
+            for v in store.latencyStates[latency.index].window { _ = h.record(v) }
+            store.latencyStates[latency.index].windowHistogram = h
+            store.latencyStates[latency.index].window.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Records a notable event (kept up to `eventLimit`, then only counted).
@@ -154,13 +173,12 @@ public final class MetricsRecorder {
             store.counterStates[i].atLastSample = c.total
         }
         for i in store.latencyStates.indices {
-            let w = store.latencyStates[i].window
-            let empty = w.totalCount == 0
-            store.latencyStates[i].p50.append(empty ? .nan : Double(w.valueAtPercentile(50)) / 1e6)
-            store.latencyStates[i].p99.append(empty ? .nan : Double(w.valueAtPercentile(99)) / 1e6)
-            // Clearing a histogram walks all its buckets in unspecialized generic code; assigning
-            // the shared empty one is a reference copy (the next record copies it once, a memcpy).
-            if !empty { store.latencyStates[i].window = store.emptyHistogram }
+            let spilled = store.latencyStates[i].windowHistogram
+            let (p50, p99) = RawPercentiles.medianAnd99th(of: &store.latencyStates[i].window, spilled: spilled, shape: store.emptyHistogram)
+            store.latencyStates[i].p50.append(p50.map { Double($0) / 1e6 } ?? .nan)
+            store.latencyStates[i].p99.append(p99.map { Double($0) / 1e6 } ?? .nan)
+            store.latencyStates[i].window.removeAll(keepingCapacity: true)
+            store.latencyStates[i].windowHistogram = nil
         }
         store.lastSample = time
     }
@@ -169,7 +187,10 @@ public final class MetricsRecorder {
     public func endWarmUp(at time: Instant) {
         store.warmUpEnd = time
         for i in store.counterStates.indices { store.counterStates[i].atWarmUpEnd = store.counterStates[i].total }
-        for i in store.latencyStates.indices { store.latencyStates[i].whole = store.emptyHistogram }
+        for i in store.latencyStates.indices {
+            store.latencyStates[i].whole = store.emptyHistogram
+            store.latencyStates[i].wholeValues = []
+        }
     }
 
     /// The total of a counter since the warm-up.
@@ -187,6 +208,7 @@ public final class MetricsRecorder {
         }
         let counters = store.counterStates.map { CounterTotal(key: $0.key, unit: $0.unit, total: $0.total - $0.atWarmUpEnd) }
         let latencies = store.latencyStates.map { l -> LatencySummary in
+            if let raw = l.wholeValues { return RawPercentiles.summary(key: l.key, values: raw, shape: store.emptyHistogram) }
             let h = l.whole
             func p(_ q: Double) -> Double { h.totalCount == 0 ? .nan : Double(h.valueAtPercentile(q)) / 1e6 }
             return LatencySummary(
