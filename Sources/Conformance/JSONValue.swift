@@ -5,6 +5,16 @@ import Foundation
 /// Cases arrive as JSON lines whose fields differ per policy and may grow new, ignored fields,
 /// so runners navigate them as values instead of decoding fixed structs. Numbers are `Double`
 /// (JSON has one number type); integral values print without a fraction.
+///
+/// Why this is not Reporting's `JSONValue` (Sources/Reporting/Format/JSONValue.swift): the two
+/// answer opposite needs. This one *reads* foreign JSON, so objects are dictionaries (key order
+/// carries no meaning and equality ignores it), numbers are one `Double`, and it parses through
+/// Foundation. Reporting's *writes* our own files byte-identically, so objects keep the order
+/// they were built in, counters and 64-bit digests stay exact `Int64`/`UInt64` (a `Double`
+/// would round digests above 2^53), and equality is equality of the printed text. One type
+/// serving both would need both object representations and both equalities, and would have to
+/// live in SimKernel (Conformance and Reporting may not import each other), pulling a JSON
+/// parser into the simulation kernel: bigger than the two it replaces. So they stay separate.
 public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)

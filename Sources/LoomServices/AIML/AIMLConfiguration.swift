@@ -10,7 +10,7 @@ public enum ModelCacheAccounting: String, Sendable, CaseIterable {
     /// whole bound triggers `evict_least_used_models`, which then frees 0 MB per model and so
     /// evicts every hot model, and the load proceeds regardless. Models in use are still not
     /// evicted (a request holding a model keeps its memory alive in the seed as well).
-    case asWritten = "as-written"
+    case asWritten
 }
 
 /// How the GPU memory manager counts allocations (seed §3.2.2, DESIGN.md §8).
@@ -23,7 +23,7 @@ public enum GPUMemoryAccounting: String, Sendable, CaseIterable {
     /// `current_usage`, so later allocations land on memory that is already taken and fail with
     /// CUDA out-of-memory when the weights are copied; and `available_memory <= 0` divides by
     /// zero, failing the load.
-    case asWritten = "as-written"
+    case asWritten
 }
 
 /// A pool of GPU workers (seed §3.1: "Transcription Workers — Whisper Models" and "Analysis

@@ -135,14 +135,7 @@ extension GuardedDependency {
         for event in events {
             switch event {
             case let .stateTransition(from, to):
-                let kind: String
-                switch to {
-                case .open, .forcedOpen: kind = "breaker.opened"
-                case .halfOpen: kind = "breaker.half_opened"
-                case .closed: kind = "breaker.closed"
-                case .disabled, .metricsOnly: kind = "breaker.changed"
-                }
-                context.metrics.note(kind, subject: "\(pairName)#\(i)", detail: "\(from) → \(to)", at: context.now)
+                context.metrics.note(to.transitionNoteKind, subject: "\(pairName)#\(i)", detail: "\(from) → \(to)", at: context.now)
             case .armTimer(let timer):
                 arm(timer, instance: i)
             case .cancelTimer:

@@ -63,17 +63,9 @@ final class SessionSnapshotStore {
         return reply.isOK
     }
 
-    /// A one-way PUT to the persistent store: refused during an outage, failed at an injected
-    /// error rate, otherwise durable after a drawn latency.
+    /// A one-way PUT to the persistent store (`PlatformContext.oneWayPut`).
     private func persistentPut() -> TimeAmount? {
-        let name = configuration.persistentStoreName
-        guard !persistent.isUnavailable else { return nil }
-        let errorRate = context.faults.magnitude(of: .dependencyErrors, on: name)
-        if errorRate > 0 && stream.uniform() < errorRate { return nil }
-        let seconds = max(0, stream.sample(configuration.persistentWriteLatency)) + context.faults.magnitude(of: .dependencyLatency, on: name)
-        let latency = TimeAmount.saturatingSeconds(seconds)
-        context.metrics.record(persistentLatency, latency)
-        return latency
+        context.oneWayPut(to: persistent, latency: configuration.persistentWriteLatency, stream: stream, recordingInto: persistentLatency)
     }
 
     /// Seed `RestoreSession` for a session whose pod was lost at `lostAt`.

@@ -97,7 +97,7 @@ public enum EdgeFallbackVariant: String, Sendable, CaseIterable {
     case intended
     /// As written: `getRegionalServers` is non-empty, so the global fallback is skipped,
     /// `scoreServers` filters every server out and the stream fails ("no healthy edge servers").
-    case asWritten = "as-written"
+    case asWritten
 }
 
 /// Health checking of edges or CDNs with the real `ServiceHealthMonitor` (seed §8.1); the seed

@@ -231,16 +231,8 @@ extension UserManagementService {
         return p > 0 && snapshotStream.uniform() < p ? checksum ^ 0xA5A5 : checksum
     }
 
-    /// A one-way S3 PUT: refused during an outage, failed at an injected error rate, otherwise
-    /// durable after a drawn latency.
+    /// A one-way S3 PUT (`PlatformContext.oneWayPut`).
     private func backupPut() -> TimeAmount? {
-        let name = configuration.backupStoreName
-        guard !backupStore.isUnavailable else { return nil }
-        let errorRate = context.faults.magnitude(of: .dependencyErrors, on: name)
-        if errorRate > 0 && snapshotStream.uniform() < errorRate { return nil }
-        let seconds = max(0, snapshotStream.sample(configuration.backupWriteLatency)) + context.faults.magnitude(of: .dependencyLatency, on: name)
-        let latency = TimeAmount.saturatingSeconds(seconds)
-        context.metrics.record(backupLatency, latency)
-        return latency
+        context.oneWayPut(to: backupStore, latency: configuration.backupWriteLatency, stream: snapshotStream, recordingInto: backupLatency)
     }
 }

@@ -1,6 +1,10 @@
 /// A JSON document with ordered object keys and a deterministic printer: integers print as
 /// integers, doubles with Swift's shortest round-trip form (identical on every run and machine),
 /// NaN and infinities as `null`. Used for `summary.json` and the trace-event export.
+///
+/// Conformance has its own `JSONValue` (a reader: dictionary objects, `Double` numbers, a
+/// Foundation parser); it is kept separate on purpose — see the note on that type
+/// (Sources/Conformance/JSONValue.swift) for why one type cannot serve both.
 public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)

@@ -17,13 +17,10 @@ extension SeedTableReport {
         var details = ""
         for r in rows {
             details += "<h3>\(HTMLTable.text(r.id)): \(HTMLTable.text(r.service)) — \(HTMLTable.text(r.challenge))</h3><ul>"
-            details += "<li>Seed: \(HTMLTable.text(r.solution)) → \(HTMLTable.text(r.claim.text))</li>"
-            details += "<li>Metric: \(HTMLTable.text(r.metric)) — \(HTMLTable.text(r.definition))</li>"
-            details += "<li>Without: \(HTMLTable.text(r.withoutConfiguration))</li>"
-            details += "<li>With: \(HTMLTable.text(r.withConfiguration))</li>"
-            details += "<li>Per replication, without: \(HTMLTable.text(Self.list(r.without, r.unit))); with: \(HTMLTable.text(Self.list(r.with, r.unit)))</li>"
-            details += "<li>Note: \(HTMLTable.text(r.note))</li>"
-            for p in r.problems { details += "<li><strong>Problem:</strong> \(HTMLTable.text(p))</li>" }
+            for d in Self.details(r) {
+                let label = d.problem ? "<strong>\(d.label):</strong>" : "\(d.label):"
+                details += "<li>\(label) \(HTMLTable.text(d.text))</li>"
+            }
             details += "</ul>\n"
         }
         let sections = [

@@ -142,13 +142,7 @@ public struct SeedTableReport: Sendable {
         out += "\n## What each row measures and configures\n"
         for r in rows {
             out += "\n### \(r.id): \(Escape.markdownCell(r.service)) — \(Escape.markdownCell(r.challenge))\n\n"
-            out += "- Seed: \(r.solution) → \(r.claim.text)\n"
-            out += "- Metric: \(r.metric) — \(r.definition)\n"
-            out += "- Without: \(r.withoutConfiguration)\n"
-            out += "- With: \(r.withConfiguration)\n"
-            out += "- Per replication, without: \(Self.list(r.without, r.unit)); with: \(Self.list(r.with, r.unit))\n"
-            out += "- Note: \(r.note)\n"
-            for p in r.problems { out += "- **Problem:** \(p)\n" }
+            for d in Self.details(r) { out += d.problem ? "- **\(d.label):** \(d.text)\n" : "- \(d.label): \(d.text)\n" }
         }
         out += "\nRerun: `\(rerunCommand)`\n"
         return out

@@ -114,8 +114,8 @@ extension ServiceDecoders {
         }
         if let v = r.optional("maxCacheSize", as: .size) { c.maxCacheSizeGB = Double(v.bytes) / 1e9 }
         if let v = r.optional("modelCache", as: .bool) { c.modelCaching = v }
-        if let v = r.optional("cacheAccounting", as: .choice(ModelCacheAccounting.self)) { c.cacheAccounting = v }
-        if let v = r.optional("memoryAccounting", as: .choice(GPUMemoryAccounting.self)) { c.memoryAccounting = v }
+        if let v = r.optional("cacheAccounting", as: .choice(ModelCacheAccounting.self, aliases: ["as-written": .asWritten])) { c.cacheAccounting = v }
+        if let v = r.optional("memoryAccounting", as: .choice(GPUMemoryAccounting.self, aliases: ["as-written": .asWritten])) { c.memoryAccounting = v }
         if let v = r.optional("warming", as: .bool) { c.warming.enabled = v }
         do { try c.validate() } catch { r.error("\(error)", expected: "a buildable ai-ml configuration") }
     }
@@ -127,7 +127,7 @@ extension ServiceDecoders {
         edgeLayout(r, into: &c)
         if let v = r.optional("edgeCapacity", as: .integer(in: 1...10_000_000)) { for i in c.edges.indices { c.edges[i].capacity = v } }
         if let v = r.optional("edgeCacheSize", as: .size) { for i in c.edges.indices { c.edges[i].cacheCapacityGB = Double(v.bytes) / 1e9 } }
-        if let v = r.optional("edgeFallback", as: .choice(EdgeFallbackVariant.self)) { c.edgeFallback = v }
+        if let v = r.optional("edgeFallback", as: .choice(EdgeFallbackVariant.self, aliases: ["as-written": .asWritten])) { c.edgeFallback = v }
         if let v = r.optional("cacheWarming", as: .bool) { c.cacheWarmingEnabled = v }
         do { try c.validate() } catch { r.error("\(error)", expected: "a buildable streaming configuration") }
     }
