@@ -76,14 +76,28 @@ private func expectedSteps(_ testCase: JSONValue) -> JSONValue? {
     return .array(steps.map { $0["expect"] ?? .object([:]) })
 }
 
+/// Keys whose numbers are compared with an absolute tolerance instead of the default relative one.
+///
+/// The breaker's rates are Java `float`s: the case format (reference §7) says to compare
+/// `failureRate` and `slowCallRate` within 1e-4, so a case may write 33.333332, 33.3333 or the
+/// float32 widened to a double (33.33333206176758) and still agree with the runner's 33.333332.
+let absoluteTolerances: [String: Double] = ["failureRate": 1e-4, "slowCallRate": 1e-4]
+
 /// Where `actual` departs from `expected`; keys that `expected` lacks are not compared, and
-/// numbers agree within 1e-9 relative (cases round to milliseconds or 12 digits).
+/// numbers agree within 1e-9 relative (cases round to milliseconds or 12 digits), or within the
+/// absolute tolerance of their key (`absoluteTolerances`).
 public func jsonDifferences(expected: JSONValue, actual: JSONValue, path: String) -> [String] {
     switch (expected, actual) {
     case let (.object(e), .object(a)):
         var out: [String] = []
         for key in e.keys.sorted() {
             guard let av = a[key] else { out.append("\(path).\(key): missing, expected \(e[key]!.compactText)"); continue }
+            if let tolerance = absoluteTolerances[key], case let (.number(ev), .number(actualValue)) = (e[key]!, av) {
+                if abs(ev - actualValue) > tolerance {
+                    out.append("\(path).\(key): expected \(e[key]!.compactText), got \(av.compactText)")
+                }
+                continue
+            }
             out += jsonDifferences(expected: e[key]!, actual: av, path: "\(path).\(key)")
         }
         return out
