@@ -83,7 +83,12 @@ private func expectedSteps(_ testCase: JSONValue) -> JSONValue? {
 /// float32 widened to a double (33.33333206176758) and still agree with the runner's 33.333332.
 let absoluteTolerances: [String: Double] = ["failureRate": 1e-4, "slowCallRate": 1e-4]
 
-/// Where `actual` departs from `expected`; keys that `expected` lacks are not compared, and
+/// Objects under these keys are compared as a whole: the HPA's `conditions` (only the types the
+/// controller set in that cycle may appear; kubernetes-hpa reference §8.5).
+let wholeObjectKeys: Set<String> = ["conditions"]
+
+/// Where `actual` departs from `expected`; keys that `expected` lacks are not compared (except
+/// inside `wholeObjectKeys`), and
 /// numbers agree within 1e-9 relative (cases round to milliseconds or 12 digits), or within the
 /// absolute tolerance of their key (`absoluteTolerances`).
 public func jsonDifferences(expected: JSONValue, actual: JSONValue, path: String) -> [String] {
@@ -97,6 +102,12 @@ public func jsonDifferences(expected: JSONValue, actual: JSONValue, path: String
                     out.append("\(path).\(key): expected \(e[key]!.compactText), got \(av.compactText)")
                 }
                 continue
+            }
+            if wholeObjectKeys.contains(key), case let (.object(eo), .object(ao)) = (e[key]!, av) {
+                // Compared as a whole (reference §8.5): a condition the case does not list is a difference.
+                for extra in ao.keys.sorted() where eo[extra] == nil {
+                    out.append("\(path).\(key).\(extra): not expected, got \(ao[extra]!.compactText)")
+                }
             }
             out += jsonDifferences(expected: e[key]!, actual: av, path: "\(path).\(key)")
         }

@@ -57,4 +57,18 @@ final class UpstreamExtraConformanceTests: XCTestCase {
                                    actual: .object(["numberOfBufferedCalls": .number(3.00005)]), path: "actual")
         XCTAssertEqual(diff.count, 1)
     }
+
+    /// HPA conditions are compared as a whole (reference §8.5): a condition the controller set
+    /// that the case does not list is a difference; other objects still ignore keys `expect` lacks.
+    func testConditionsAreComparedAsAWhole() {
+        let able: JSONValue = .object(["status": .string("True"), "reason": .string("SucceededRescale")])
+        let limited: JSONValue = .object(["status": .string("False"), "reason": .string("DesiredWithinRange")])
+        let expected: JSONValue = .object(["desiredReplicas": .number(4), "conditions": .object(["AbleToScale": able])])
+        let extra: JSONValue = .object(["desiredReplicas": .number(4), "note": .string("x"),
+                                        "conditions": .object(["AbleToScale": able, "ScalingLimited": limited])])
+        XCTAssertEqual(jsonDifferences(expected: expected, actual: extra, path: "actual"),
+                       [#"actual.conditions.ScalingLimited: not expected, got {"reason":"DesiredWithinRange","status":"False"}"#])
+        let exact: JSONValue = .object(["desiredReplicas": .number(4), "note": .string("x"), "conditions": .object(["AbleToScale": able])])
+        XCTAssertEqual(jsonDifferences(expected: expected, actual: exact, path: "actual"), [])
+    }
 }
