@@ -124,7 +124,8 @@ final class UnitsTests: XCTestCase {
         XCTAssertEqual(Measure(0.25, .duration).description, "250ms")
         XCTAssertEqual(Measure(27.31234, .duration).approximateDescription, "27.31s")
         XCTAssertEqual(Measure(0.0004567, .duration).approximateDescription, "456.7us")
-        XCTAssertEqual(Measure(5400.25, .duration).approximateDescription, "1h30m250ms")
+        XCTAssertEqual(Measure(5400.25, .duration).approximateDescription, "1h30m")
+        XCTAssertEqual(Measure(93.941, .duration).approximateDescription, "1m34s", "whole seconds above a minute")
         XCTAssertEqual(problem { try Measure.parse("5 parsecs") }, "\"5 parsecs\" has an unknown unit \"parsecs\" (use d, h, m, s, ms, us or ns)")
     }
 

@@ -184,6 +184,7 @@ extension Measure {
         if magnitude < 1e-3 { return "\(round4(value * 1e6))us" }
         if magnitude < 1 { return "\(round4(value * 1e3))ms" }
         if magnitude < 60 { return "\(round4(value))s" }
-        return DurationSyntax.format(.saturatingSeconds((value * 1000).rounded() / 1000))
+        // Above a minute, whole seconds: a measured 93.941 s reads 1m34s, not 1m33s941ms.
+        return DurationSyntax.format(.saturatingSeconds(value.rounded()))
     }
 }
