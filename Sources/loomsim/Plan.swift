@@ -23,7 +23,8 @@ struct Plan: ParsableCommand {
 
             Prints the recommended configuration, its cost ($/hour and for the run), each SLO's value \
             against its threshold, the neighbour check and the capacity curve, then the plan's \
-            throughput (configurations evaluated per minute); writes <out>/plan.md, plan.json and \
+            throughput (configurations evaluated per minute); writes <out>/plan.md, plan.json, \
+            plan.html (the same as a self-contained page with the capacity-curve and cost charts) and \
             results.sqlite (one run per configuration and load, with plan_evaluations: load, \
             feasibility, cost; RESULTS-SCHEMA.md).
 
@@ -37,7 +38,7 @@ struct Plan: ParsableCommand {
     @Argument(help: ArgumentHelp("The scenario file (with a plan: section).", valueName: "file")) var file: String
     @Option(name: .long, help: "Override the replications per configuration (plan.replications, else the scenario's).")
     var replications: Int?
-    @Option(name: .long, help: ArgumentHelp("Where to write plan.md and plan.json (default: Reports/<scenario>-plan).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("Where to write plan.md, plan.json and plan.html (default: Reports/<scenario>-plan).", valueName: "dir"))
     var out: String?
     @Option(name: .long, help: "Replications run at once (default: every core). Results do not depend on it.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -105,11 +106,15 @@ struct Plan: ParsableCommand {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try Data(markdown.utf8).write(to: directory.appendingPathComponent("plan.md"))
             try Data(PlanReport.json(result).utf8).write(to: directory.appendingPathComponent("plan.json"))
+            let rerun = "loomsim plan \(SweepScenarios.shellQuote(file))" + (replications.map { " --replications \($0)" } ?? "")
+            try Data(PlanReport.html(result, history: evaluator.history, rerunCommand: rerun).utf8)
+                .write(to: directory.appendingPathComponent("plan.html"))
         } catch {
             printError("\(directory.path): error: cannot write the plan: \(error)")
             throw ExitCode.failure
         }
         printError("plan: \(directory.appendingPathComponent("plan.md").path)")
+        printError("page: \(directory.appendingPathComponent("plan.html").path)")
         printError("results: \(directory.appendingPathComponent("results.sqlite").path)")
         // Wall-clock figures stay out of plan.md/plan.json, which must not depend on --jobs.
         print(String(format: "\nconfigurations=%d runs=%d wall_s=%.1f configurations_per_minute=%.1f",

@@ -13,6 +13,8 @@ struct BarChart {
     var legend: [LegendItem] = []
     var width = 600.0
     var barHeight = 20.0
+    /// The value printed at a bar's end.
+    var valueText: (Double) -> String = { NumberFormat.significant($0, 4) }
 
     func render() -> String {
         let longest = bars.map { TextMetrics.width(TextMetrics.clip($0.label, 44), size: 11.5) }.max() ?? 60
@@ -44,7 +46,7 @@ struct BarChart {
             let w = x(v) - chrome.plotLeft
             svg.rect(chrome.plotLeft, top, max(w, v > 0 ? 1 : 0), barHeight, fill: bar.color,
                      tooltip: "\(bar.label): \(NumberFormat.significant(bar.value, 6))")
-            svg.text(NumberFormat.significant(bar.value, 4), x: chrome.plotLeft + w + 5, y: top + barHeight / 2 + 4, cls: "val")
+            svg.text(valueText(bar.value), x: chrome.plotLeft + w + 5, y: top + barHeight / 2 + 4, cls: "val")
         }
         svg.line(chrome.plotLeft, chrome.plotTop, chrome.plotLeft, chrome.plotBottom, cls: "axis")
         return svg.finished()
