@@ -58,7 +58,7 @@ final class PlanCommandTests: XCTestCase {
         let two = dir.appendingPathComponent("two"), one = dir.appendingPathComponent("one")
         let r = try Loomsim.run(["plan", file, "--jobs", "2", "--out", two.path], release: true)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
-        for name in ["plan.md", "plan.json", "results.sqlite"] {
+        for name in ["plan.md", "plan.json", "plan.html", "results.sqlite"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: two.appendingPathComponent(name).path), name)
         }
         let markdown = try String(contentsOf: two.appendingPathComponent("plan.md"), encoding: .utf8)
@@ -87,6 +87,16 @@ final class PlanCommandTests: XCTestCase {
         XCTAssertGreaterThan(try XCTUnwrap(wait["margin"] as? Double), 0)
         XCTAssertTrue(markdown.contains(String(format: "$%.2f/hour", cost)), markdown)
 
+        // plan.html: the recommendation's cost, the curve chart with every load, the frontier and the checks.
+        let html = try String(contentsOf: two.appendingPathComponent("plan.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains(String(format: "Cost: $%.2f/hour, $", cost)), "plan.html lacks the recommendation's cost")
+        for value in values { XCTAssertTrue(html.contains("<strong>\(value)</strong>"), value) }
+        for part in ["Capacity curve: cheapest feasible cost per load", ">1×</text>", ">2×</text>", "Cost frontier at 1×",
+                     "★ rtx-3060=", "Neighbour check", "id=\"monotonicity\""] {
+            XCTAssertTrue(html.contains(part), "plan.html lacks \(part)")
+        }
+        for fetch in ["<link", "src=", "<script", "@import"] { XCTAssertFalse(html.contains(fetch), "plan.html is self-contained: \(fetch)") }
+
         // results.sqlite: one plan row per configuration run, one recommended, the curve marked.
         let rows = try dump(two)
         let planRows = rows.filter { $0.hasPrefix("plan_evaluations|") }
@@ -107,6 +117,10 @@ final class PlanCommandTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: one.appendingPathComponent("plan.json")), try Data(contentsOf: two.appendingPathComponent("plan.json")))
         XCTAssertEqual(try Data(contentsOf: one.appendingPathComponent("plan.md")), try Data(contentsOf: two.appendingPathComponent("plan.md")))
         XCTAssertEqual(try dump(one), rows)
+        XCTAssertEqual(try Data(contentsOf: one.appendingPathComponent("plan.html")), try Data(contentsOf: two.appendingPathComponent("plan.html")))
+        let again = dir.appendingPathComponent("again")
+        XCTAssertEqual(try Loomsim.run(["plan", file, "--jobs", "2", "--out", again.path], release: true).status, 0)
+        XCTAssertEqual(try Data(contentsOf: again.appendingPathComponent("plan.html")), try Data(contentsOf: two.appendingPathComponent("plan.html")))
 
         // A plan into a sweep's directory is refused.
         let sweep = try Loomsim.run(["sweep", file, "--param", "topology.services.video-processing.gpus.rtx-3060=2",
@@ -129,6 +143,9 @@ final class PlanCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("## No feasible configuration"), r.stdout)
         XCTAssertTrue(r.stderr.contains("no configuration within the plan's ranges meets every SLO at the scenario's load"), r.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/plan.json").path))
+        let html = try String(contentsOf: dir.appendingPathComponent("out/plan.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("NO FEASIBLE CONFIGURATION"), "plan.html says no configuration is feasible")
+        XCTAssertTrue(html.contains("2×: no configuration within the ranges meets every SLO"), "the curve marks the infeasible load")
     }
 
     func testABadPlanSectionExitsTwoAtItsLocation() throws {

@@ -66,6 +66,7 @@ struct XYChart {
                 svg.raw("<g class=\"miss\">" + (tip.map { "<title>\(Escape.markup($0))</title>" } ?? ""))
                 svg.path("M\(SVGWriter.n(cx - 5)) \(SVGWriter.n(cy - 5))l10 10M\(SVGWriter.n(cx + 5)) \(SVGWriter.n(cy - 5))l-10 10",
                          cls: "ln", stroke: Palette.fail, strokeWidth: 2.5)
+                svg.text("infeasible", x: cx, y: cy - 10, cls: "note", anchor: "middle")
                 svg.raw("</g>")
             }
         }
