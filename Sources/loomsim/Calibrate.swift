@@ -22,6 +22,7 @@ struct Calibrate: ParsableCommand {
     @Option(name: .long, help: "Encoder threads per job.") var threads: Int?
     @Option(name: .long, help: ArgumentHelp("Scratch directory (default: a temporary one).", valueName: "dir")) var work: String?
     @Flag(name: .customLong("no-compare"), help: "Skip the real-versus-simulated comparison.") var noCompare = false
+    @Flag(name: .long, help: "Also print each compared job's stage times, real against simulated.") var jobs = false
 
     func validate() throws {
         guard !parsedHeights.isEmpty, parsedHeights.allSatisfy({ $0 >= 120 && $0 <= 2160 }) else {
@@ -39,6 +40,7 @@ struct Calibrate: ParsableCommand {
         do {
             let report = try RealModeCalibration.calibrate(options, writeTo: out, compare: !noCompare) { printError("calibrate: \($0)") }
             for line in report.lines { print(line) }
+            if jobs, let comparison = report.comparison { for line in comparison.jobLines { print(line) } }
         } catch {
             printError("error: calibration failed: \(error)")
             throw ExitCode.failure

@@ -21,6 +21,8 @@ public struct CalibrationOptions: Sendable {
     public var repetitions: Int
     /// Scratch folder (clips, intermediates, a journal); the caller removes it.
     public var workDirectory: String
+    /// Untimed jobs per worker slot before each source size's timed ones (see `warmUp`).
+    public var warmUpRounds = 1
 
     public init(sourceHeights: [Int] = [360, 480, 720, 1080], durationSeconds: Double = 2, frameRate: Int32 = 30,
                 presets: [String] = ["ultrafast", "slow"], concurrency: Int? = nil, threadsPerJob: Int? = nil,
@@ -44,7 +46,7 @@ public struct CalibrationOptions: Sendable {
 /// scenarios reference (`VideoProcessingConfiguration.calibration`).
 ///
 /// For each source height, `concurrency` identical jobs run at once (every worker slot busy,
-/// as in a loaded run; `repetitions` rounds of them), each through the real stages exactly as real mode runs them —
+/// as in a loaded run; `repetitions` rounds of them, after `warmUpRounds` untimed ones), each through the real stages exactly as real mode runs them —
 /// validation, the transcoding of all its renditions in parallel at the medium preset,
 /// optimization, upload — with their checkpoints, so the stage times include what real mode
 /// really pays (SHA-256 of the intermediates, journal commits). From them: the encode rate per
@@ -69,6 +71,8 @@ public enum RealModeCalibration {
             let clip = try RealModeInputs.generate([("calibration-\(height)p.mp4", spec)], into: layout.generatedInputs)[0]
             let heights = profileHeights(source: spec.height, ladder: options.ladder)
             let presets = i == 0 ? ["medium"] + options.presets.filter { $0 != "medium" } : ["medium"]
+            try warmUp(stages: stages, height: height, clip: clip, heights: heights, threads: threads, slots: slots,
+                       layout: layout, rounds: options.warmUpRounds)
             for preset in presets {
                 let settings = TranscodeSettings(preset: preset, crf: 23, maxHeight: nil, threads: threads, parallelProfiles: true)
                 let repetitions = max(1, options.repetitions)
@@ -86,9 +90,9 @@ public enum RealModeCalibration {
                 measurements.append(VideoCalibration.Measurement(
                     sourceHeight: spec.height, renditionHeights: heights, preset: preset, frames: frames, seconds: encode,
                     framesPerSecond: rate, secondsPerMediaSecond: encode / max(options.durationSeconds, 1e-9)))
-                progress(String(format: "%dp → %@ %@: %.2f s for %d frames (%.1f frames/s; %d jobs at once, %d threads each)",
+                progress(String(format: "%dp → %@ %@: %.2f s for %d frames (%.1f frames/s; %d jobs at once, %d threads each; jobs %@ s)",
                                 spec.height, heights.map { "\($0)p" }.joined(separator: "+"), preset, encode, frames, rate,
-                                slots, threads))
+                                slots, threads, reports.map { String(format: "%.3f", $0.encodeSeconds) }.joined(separator: ", ")))
                 if i == 0 { presetSeconds[preset] = encode }
                 guard preset == "medium" else { continue }
                 jobs.append((heights, frames > 0 ? encode / Double(frames) : 0))
@@ -112,6 +116,25 @@ public enum RealModeCalibration {
             measurements: measurements)
         try profile.validate()
         return profile
+    }
+
+    /// Unmeasured jobs of a source size on every lane before its timed ones. The first job at a
+    /// new frame size pays for the encoders' buffers of that size (fresh pages from the kernel,
+    /// grown allocator arenas): 5-15 % more than the next ones, a cost a real run pays once per
+    /// size and process, not per job. Averaged into the rate it made every job of the twin too
+    /// slow.
+    static func warmUp(stages: RealPipelineStages, height: Int, clip: String, heights: [Int], threads: Int, slots: Int,
+                       layout: RealModeLayout, rounds: Int) throws {
+        guard rounds > 0 else { return }
+        let settings = TranscodeSettings(preset: "medium", crf: 23, maxHeight: nil, threads: threads, parallelProfiles: true)
+        let reports = lanes(slots) { lane in
+            (0..<rounds).map { r in
+                calibrationJob(stages: stages, key: "cal-\(height)-warm-\(lane)-\(r)", clip: clip,
+                               profiles: heights.map { TranscodeProfile.height($0) }, settings: settings,
+                               origin: layout.originDirectory)
+            }
+        }.flatMap { $0 }
+        if let failure = reports.compactMap(\.error).first { throw failure }
     }
 
     /// Rates per rendition height from whole-job times, smallest source first: a job's time

@@ -43,6 +43,8 @@ public struct RealModeRunResult {
     public var notices: [String]
     /// Journal events (resumed, redone, lost, dead-lettered stages) of every process.
     public var events: [(run: Int?, job: String, kind: String, detail: String)]
+    /// When each job's stage calls started and ended (seconds since this process's start), by key.
+    public var phases: [String: JobPhases] = [:]
 
     /// Jobs by terminal category over the whole run ("completed", "dead_lettered", …; "unfinished").
     public var countsByState: [String: Int] {
@@ -113,6 +115,7 @@ extension RealModeSession {
             violations: violations, digest: runtime.digest, complete: jobs.allSatisfy(\.isTerminal),
             interruption: interruption, gpu: gpu,
             configuration: configuration, layout: layout, wallClock: wallClock, provenance: provenance,
-            figures: RunFigures(timingsInOrder), notices: notices, events: (try? journal.events()) ?? [])
+            figures: RunFigures(timingsInOrder), notices: notices, events: (try? journal.events()) ?? [],
+            phases: recorder.phasesByKey)
     }
 }

@@ -60,6 +60,7 @@ final class RealModeSession: PlatformHost {
         let stages = RealPipelineStages(journal: journal, layout: layout, validationDepth: options.validationDepth, run: run)
         libav = LibavVideoWorkBackend(runtime: runtime, stages: stages, threadsPerJob: threadsPerJob, gpuEncoder: gpu.encoder)
         recorder = RecordingVideoWorkBackend(libav)
+        recorder.clock = { [unowned runtime] in runtime.now.seconds }
         service = try VideoProcessingService(configuration: configuration, context: context, workBackend: recorder)
         remaining = records.filter { !$0.isTerminal }.count
         let m = context.metrics

@@ -28,6 +28,10 @@ public final class RecordingVideoWorkBackend: VideoWorkBackend {
     public private(set) var decisions: [UInt64: JobDecision] = [:]
     /// Called when a job reaches its terminal state, before the service's own `onJobFinished`.
     public var onFinished: ((VideoWorkItem, TerminalState, JobDecision) -> Void)?
+    /// The runtime's clock in seconds; when set, each stage call's start and end are kept in `phases`.
+    public var clock: (() -> Double)?
+    /// When each job's stages started and ended (by job id; set only with a `clock`).
+    public private(set) var phases: [UInt64: JobPhases] = [:]
 
     public init(_ inner: any VideoWorkBackend) {
         self.inner = inner
@@ -48,7 +52,13 @@ public final class RecordingVideoWorkBackend: VideoWorkBackend {
 
     public func validate(_ job: VideoWorkItem, completion: @escaping (VideoValidationOutcome) -> Void) {
         touch(job) { $0.validations += 1 }
-        inner.validate(job, completion: completion)
+        guard let clock else { return inner.validate(job, completion: completion) }
+        let id = job.jobID
+        phases[id, default: JobPhases()].validation.append(StagePhase(start: clock()))
+        inner.validate(job) { [unowned self] outcome in
+            self.phases[id]?.validation.endLast(clock())
+            completion(outcome)
+        }
     }
 
     public func startDeviceWork(_ job: VideoWorkItem, on device: VideoDevice, modelledSeconds: Double,
@@ -57,7 +67,13 @@ public final class RecordingVideoWorkBackend: VideoWorkBackend {
             $0.devices.append(device)
             $0.attempts += 1
         }
-        return inner.startDeviceWork(job, on: device, modelledSeconds: modelledSeconds, completion: completion)
+        guard let clock else { return inner.startDeviceWork(job, on: device, modelledSeconds: modelledSeconds, completion: completion) }
+        let id = job.jobID
+        phases[id, default: JobPhases()].device.append(StagePhase(start: clock()))
+        return inner.startDeviceWork(job, on: device, modelledSeconds: modelledSeconds) { [unowned self] outcome in
+            self.phases[id]?.device.endLast(clock())
+            completion(outcome)
+        }
     }
 
     public func cancel(_ handle: VideoWorkHandle) { inner.cancel(handle) }
@@ -68,7 +84,13 @@ public final class RecordingVideoWorkBackend: VideoWorkBackend {
 
     public func upload(_ job: VideoWorkItem, bytes: Double, completion: @escaping (VideoUploadOutcome) -> Void) {
         touch(job) { $0.uploads += 1 }
-        inner.upload(job, bytes: bytes, completion: completion)
+        guard let clock else { return inner.upload(job, bytes: bytes, completion: completion) }
+        let id = job.jobID
+        phases[id, default: JobPhases()].upload.append(StagePhase(start: clock()))
+        inner.upload(job, bytes: bytes) { [unowned self] outcome in
+            self.phases[id]?.upload.endLast(clock())
+            completion(outcome)
+        }
     }
 
     public func jobFinished(_ job: VideoWorkItem, state: TerminalState) {

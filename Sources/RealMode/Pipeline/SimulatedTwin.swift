@@ -26,6 +26,8 @@ public enum SimulatedTwin {
         public var decisions: [JobDecision]
         public var conservation: [ConservationLedger.Flow]
         public var digest: TraceDigest
+        /// When each job's stage calls started and ended, by key.
+        public var phases: [String: JobPhases] = [:]
         public var figures: RunFigures { RunFigures(timings) }
     }
 
@@ -46,6 +48,7 @@ public enum SimulatedTwin {
         let store = try ObjectStore(configuration: configuration.objectStore, context: context)
         let simulated = SimulatedVideoWorkBackend(configuration: configuration.calibrated(), context: context, objectStore: store)
         let recorder = RecordingVideoWorkBackend(simulated)
+        recorder.clock = { runtime.now.seconds }
         let service = try VideoProcessingService(configuration: configuration, context: context, objectStore: store,
                                                  workBackend: recorder)
         var timings: [String: JobTiming] = [:]
@@ -68,6 +71,7 @@ public enum SimulatedTwin {
         try runtime.run(until: Instant.zero + limit)
         let ordered = submissions.compactMap { timings[$0.key] }
         let decisions = submissions.compactMap { s in ids[s.key].flatMap { recorder.decisions[$0] } }
-        return Outcome(timings: ordered, decisions: decisions, conservation: context.ledger.snapshot, digest: runtime.digest)
+        return Outcome(timings: ordered, decisions: decisions, conservation: context.ledger.snapshot, digest: runtime.digest,
+                       phases: recorder.phasesByKey)
     }
 }

@@ -72,5 +72,46 @@ final class CalibrationTests: XCTestCase {
         // two-core CI machine are noisier, so the test holds a looser line and prints the figures.
         XCTAssertLessThan(abs(result.throughputDifference), 0.3, result.lines.joined(separator: "\n"))
         XCTAssertLessThan(abs(result.medianLatencyDifference), 0.3, result.lines.joined(separator: "\n"))
+
+        // Both runs' stage calls were timed, job by job; in the twin the device stay of a job is
+        // exactly the calibrated work (each rendition's frames at its rate, then the packaging).
+        print(result.jobLines.joined(separator: "\n"))
+        XCTAssertEqual(Set(result.realPhases.keys), Set(result.realJobs.map(\.key)))
+        XCTAssertEqual(Set(result.simulatedPhases.keys), Set(result.realJobs.map(\.key)))
+        let encode = try profile.encodeThroughput()
+        for job in result.simulatedJobs {
+            let phases = try XCTUnwrap(result.simulatedPhases[job.key])
+            XCTAssertEqual(phases.device.count, 1)
+            let height = try XCTUnwrap(options.clips.first { job.key.hasSuffix("-\($0.height)p.mp4") }?.height)
+            let modelled = RealModeCalibration.profileHeights(source: height, ladder: [480, 360])
+                .reduce(0) { $0 + job.mediaSeconds * 25 / encode.framesPerSecond(height: $1) } + profile.optimizationSeconds
+            XCTAssertEqual(phases.deviceSeconds, modelled, accuracy: 1e-6, job.key)
+            XCTAssertEqual(phases.validationSeconds, profile.validationSeconds, accuracy: 1e-6)
+            XCTAssertGreaterThanOrEqual(try XCTUnwrap(phases.queueSeconds), 0)
+        }
+        for job in result.realJobs {
+            let phases = try XCTUnwrap(result.realPhases[job.key])
+            XCTAssertGreaterThan(phases.deviceSeconds, 0)
+            XCTAssertLessThanOrEqual(phases.validationSeconds + phases.deviceSeconds + phases.uploadSeconds,
+                                     try XCTUnwrap(job.latency) + 1e-6)
+        }
+    }
+
+    func testTheStandardWorkloadUsesClipsAsLongAsTheMeasuredOnes() {
+        // Per-frame rates hold for jobs of the measured length: a job's fixed costs are folded in.
+        let profile = VideoCalibration(
+            machine: "test", encoder: "libx264", concurrency: 1, threadsPerJob: 2,
+            cpuEncode: [VideoCalibration.Point(height: 360, framesPerSecond: 300)], cpuPresetWorkFactors: ["medium": 1],
+            validationSeconds: 0.01, optimizationSeconds: 0.02, uploadSeconds: 0.01,
+            measurements: [VideoCalibration.Measurement(sourceHeight: 360, renditionHeights: [360], preset: "medium", frames: 120,
+                                                        seconds: 0.4, framesPerSecond: 300, secondsPerMediaSecond: 0.1)])
+        XCTAssertEqual(try XCTUnwrap(profile.measuredClipSeconds), 4, accuracy: 1e-12)
+        let options = TwinComparisonOptions.standard(calibration: profile, workDirectory: "unused", ladder: [360])
+        XCTAssertEqual(options.clips.count, 5)
+        XCTAssertTrue(options.clips.allSatisfy { $0.durationSeconds == 4 && $0.height == 360 })
+        // One slot at 80 % load: a job arrives every mean service time (120 frames at 300 f/s,
+        // plus the stages) ÷ 0.8.
+        guard case let .interval(seconds) = options.arrivals else { return XCTFail("\(options.arrivals)") }
+        XCTAssertEqual(seconds, (0.4 + 0.01 + 0.02 + 0.01) / 0.8, accuracy: 1e-9)
     }
 }
