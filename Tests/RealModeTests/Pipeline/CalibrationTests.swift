@@ -107,11 +107,11 @@ final class CalibrationTests: XCTestCase {
                                                         seconds: 0.4, framesPerSecond: 300, secondsPerMediaSecond: 0.1)])
         XCTAssertEqual(try XCTUnwrap(profile.measuredClipSeconds), 4, accuracy: 1e-12)
         let options = TwinComparisonOptions.standard(calibration: profile, workDirectory: "unused", ladder: [360])
-        XCTAssertEqual(options.clips.count, 5)
+        XCTAssertEqual(options.clips.count, 3)
         XCTAssertTrue(options.clips.allSatisfy { $0.durationSeconds == 4 && $0.height == 360 })
-        // One slot at 80 % load: a job arrives every mean service time (120 frames at 300 f/s,
-        // plus the stages) ÷ 0.8.
+        // One slot at full load: a job arrives every mean service time (120 frames at 300 f/s,
+        // plus the stages).
         guard case let .interval(seconds) = options.arrivals else { return XCTFail("\(options.arrivals)") }
-        XCTAssertEqual(seconds, (0.4 + 0.01 + 0.02 + 0.01) / 0.8, accuracy: 1e-9)
+        XCTAssertEqual(seconds, 0.4 + 0.01 + 0.02 + 0.01, accuracy: 1e-9)
     }
 }
