@@ -26,12 +26,12 @@ enum FaultMapping {
             return pairs(regions).map { ActiveFault(kind: .networkPartition, target: $0.0, peer: $0.1) }
         case .packetLoss(let regions, let rate):
             return pairs(regions).map { ActiveFault(kind: .packetLoss, target: $0.0, peer: $0.1, magnitude: rate.value) }
-        case .nodeLoss(let pool, let count, _):
-            return [ActiveFault(kind: .nodeLoss, target: pool, magnitude: Double(count))]
-        case .podLoss(let service, let count, _):
-            return [ActiveFault(kind: .podLoss, target: service, magnitude: Double(count))]
-        case .gpuLoss(let count, let pool, _):
-            return [ActiveFault(kind: .gpuLoss, target: pool ?? "gpu", magnitude: Double(count))]
+        case .nodeLoss(let pool, let count, let region):
+            return [ActiveFault(kind: .nodeLoss, target: pool, magnitude: Double(count), region: region)]
+        case .podLoss(let service, let count, let region):
+            return [ActiveFault(kind: .podLoss, target: service, magnitude: Double(count), region: region)]
+        case .gpuLoss(let count, let pool, let region):
+            return [ActiveFault(kind: .gpuLoss, target: pool ?? ActiveFault.everyPool, magnitude: Double(count), region: region)]
         case .dependencyErrors(let dependency, let caller, let rate):
             return [ActiveFault(kind: .dependencyErrors, target: dependencyTarget(dependency, caller), magnitude: rate.value)]
         case .dependencyLatency(let dependency, let caller, let latency):

@@ -152,11 +152,18 @@ extension AIMLService {
     func observeFaults() {
         let region = configuration.region
         context.faults.observe(.gpuLoss, onStart: { [unowned self] fault in
-            guard let p = self.configuration.pools.firstIndex(where: { $0.name == fault.target }) else { return }
-            var healthy = self.healthyGPUs(pool: p)
+            // A named pool, or every pool when the fault names none; a region confines it.
+            guard fault.applies(toRegion: region) else { return }
+            let pools = self.configuration.pools.indices.filter {
+                fault.target == ActiveFault.everyPool || self.configuration.pools[$0].name == fault.target
+            }
+            guard !pools.isEmpty else { return }
             var lost: [(worker: Int, device: Int)] = []
-            let count = min(max(1, Int(fault.magnitude)), healthy.count)
-            for _ in 0..<count { lost.append(healthy.remove(at: Int(self.faultStream.integer(below: UInt(healthy.count))))) }
+            for p in pools {
+                var healthy = self.healthyGPUs(pool: p)
+                let count = min(max(1, Int(fault.magnitude)), healthy.count)
+                for _ in 0..<count { lost.append(healthy.remove(at: Int(self.faultStream.integer(below: UInt(healthy.count))))) }
+            }
             self.lostGPUs[fault, default: []] += lost
             self.context.metrics.note("gpu.lost", subject: fault.target, detail: "\(lost.count) GPU(s)", at: self.context.now)
             self.loseGPUs(lost)

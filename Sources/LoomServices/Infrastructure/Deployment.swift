@@ -40,8 +40,8 @@ public final class Deployment {
         let labels = [("region", region)]
         context.metrics.registerGauge(metricKey("\(service).replicas", labels), unit: "pods") { [unowned self] in Double(self.replicas) }
         context.metrics.registerGauge(metricKey("\(service).ready_replicas", labels), unit: "pods") { [unowned self] in Double(self.servingCount) }
-        context.faults.observe(.podLoss, onStart: { [unowned self] f in if f.target == service { self.losePods(Int(f.magnitude), reason: "pod-loss") } })
-        context.faults.observe(.nodeLoss, onStart: { [unowned self] f in if f.target == region || f.target == service { self.losePods(Int(f.magnitude), reason: "node-loss") } })
+        context.faults.observe(.podLoss, onStart: { [unowned self] f in if f.target == service && f.applies(toRegion: region) { self.losePods(Int(f.magnitude), reason: "pod-loss") } })
+        context.faults.observe(.nodeLoss, onStart: { [unowned self] f in if (f.target == region || f.target == service) && f.applies(toRegion: region) { self.losePods(Int(f.magnitude), reason: "node-loss") } })
         context.faults.observe(.regionOutage,
             onStart: { [unowned self] f in if f.target == region { self.regionOutageStarted() } },
             onEnd: { [unowned self] f in if f.target == region { self.regionOutageEnded() } })

@@ -16,13 +16,17 @@ extension GPUFleet {
         }
     }
 
-    private func matches(_ target: String, _ pool: GPUPool) -> Bool {
-        target == pool.type.name || target == "\(pool.region)/\(pool.type.name)"
+    /// A GPU loss names a pool by type (`a100`), by region and type (`us-east-1/a100`), or none
+    /// (every pool); a region on the fault confines it to that region's pools.
+    private func matches(_ fault: ActiveFault, _ pool: GPUPool) -> Bool {
+        let target = fault.target
+        let named = target == ActiveFault.everyPool || target == pool.type.name || target == "\(pool.region)/\(pool.type.name)"
+        return named && fault.applies(toRegion: pool.region)
     }
 
     func observeFaults() {
         context.faults.observe(.gpuLoss, onStart: { [unowned self] fault in
-            for (i, p) in self.pools.enumerated() where self.matches(fault.target, p) {
+            for (i, p) in self.pools.enumerated() where self.matches(fault, p) {
                 let lost = p.lose(max(0, Int(fault.magnitude.rounded())), stream: self.streams[i])
                 self.lostByFault.append((fault, i, lost))
                 self.context.metrics.note("gpu.lost", subject: "\(p.region)/\(p.type.name)", detail: "\(lost.count) GPUs", at: self.context.now)

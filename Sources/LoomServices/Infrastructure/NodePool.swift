@@ -131,9 +131,14 @@ public final class NodePool {
         m.registerGauge(metricKey("nodepool.cpu_allocation", labels), unit: "ratio") { [unowned self] in self.cpuAllocation }
         for _ in 0..<configuration.initialNodes { addNode() }
         context.faults.observe(.nodeLoss,
-            onStart: { [unowned self] f in if f.target == configuration.name { self.loseNodes(Int(f.magnitude)) } },
-            onEnd: { [unowned self] f in if f.target == configuration.name { self.restoreNodes() } })
+            onStart: { [unowned self] f in if self.isHit(by: f) { self.loseNodes(Int(f.magnitude)) } },
+            onEnd: { [unowned self] f in if self.isHit(by: f) { self.restoreNodes() } })
         context.every(.wholeSeconds(10), Self.scaleDownKind, startingAfter: .wholeSeconds(10)) { [unowned self] in self.scaleDown() }
+    }
+
+    /// Whether a `nodeLoss` fault takes nodes of this pool (its name, and its region if it names one).
+    func isHit(by fault: ActiveFault) -> Bool {
+        fault.target == configuration.name && fault.applies(toRegion: configuration.region)
     }
 
     /// Whether this pool runs the pods of `service` in `region`.

@@ -27,13 +27,23 @@ public struct ActiveFault: Sendable, Hashable {
     /// The other side of a network partition.
     public var peer: String?
     public var magnitude: Double
+    /// The region a node, pod or GPU loss is confined to (nil: the target in every region). A
+    /// multi-region run has a copy of each service per region under the same name.
+    public var region: String?
 
-    public init(kind: FaultKind, target: String, peer: String? = nil, magnitude: Double = 1) {
+    public init(kind: FaultKind, target: String, peer: String? = nil, magnitude: Double = 1, region: String? = nil) {
         self.kind = kind
         self.target = target
         self.peer = peer
         self.magnitude = magnitude
+        self.region = region
     }
+
+    /// Whether the fault reaches a component in `region`.
+    public func applies(toRegion region: String) -> Bool { self.region == nil || self.region == region }
+
+    /// The target of a GPU loss that names no pool: every pool (of its region).
+    public static let everyPool = "*"
 }
 
 /// The faults active right now, queried by models on their hot path and announced to listeners
