@@ -7,8 +7,6 @@ import XCTest
 /// The distributed breaker (seed §6.1), health monitoring and degradation remediation (§8)
 /// driven through scenarios on the real `LoomPlatform`.
 final class CrossServiceWiringTests: XCTestCase {
-    /// Holds the platform a factory built, so a test can look inside after the run.
-    final class Built: @unchecked Sendable { var platform: LoomPlatform? }
 
     struct Run {
         let result: PlatformSimulation.Result
@@ -23,14 +21,8 @@ final class CrossServiceWiringTests: XCTestCase {
     }
 
     func run(_ yaml: String) throws -> Run {
-        let scenario = try ScenarioLoader.load(yaml: yaml)
-        let built = Built()
-        let outcome = try ReplicationRun(scenario: scenario, index: 0).run { scenario, simulation in
-            let platform = try PlatformAssembly.factory(scenario, simulation)
-            built.platform = platform as? LoomPlatform
-            return platform
-        }
-        return Run(result: outcome.result, platform: try XCTUnwrap(built.platform))
+        let (outcome, platform) = try LoomPlatformRun.replicate(try ScenarioLoader.load(yaml: yaml))
+        return Run(result: outcome.result, platform: platform)
     }
 
     static func recording(faults: String, breaker: String = "{globalThreshold: 40}", extra: String = "", seed: Int = 5) -> String {

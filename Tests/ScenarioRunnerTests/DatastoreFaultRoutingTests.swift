@@ -9,7 +9,6 @@ import XCTest
 /// gives it (§1.2.2 PgBouncer replica selection and fallback; Kafka buffering; object-store
 /// uploads retried) and the conservation ledger balanced.
 final class DatastoreFaultRoutingTests: XCTestCase {
-    final class Built: @unchecked Sendable { var platform: LoomPlatform? }
 
     struct Run {
         let result: PlatformSimulation.Result
@@ -25,14 +24,8 @@ final class DatastoreFaultRoutingTests: XCTestCase {
 
     func run(_ yaml: String) throws -> Run {
         let loader = ScenarioLoader(provider: InMemorySources(["s.yaml": yaml]), sectionChecks: PlatformAssembly.sectionChecks)
-        let scenario = try loader.load(path: "s.yaml")
-        let built = Built()
-        let outcome = try ReplicationRun(scenario: scenario, index: 0).run { scenario, simulation in
-            let platform = try PlatformAssembly.factory(scenario, simulation)
-            built.platform = platform as? LoomPlatform
-            return platform
-        }
-        return Run(result: outcome.result, platform: try XCTUnwrap(built.platform))
+        let (outcome, platform) = try LoomPlatformRun.replicate(try loader.load(path: "s.yaml"))
+        return Run(result: outcome.result, platform: platform)
     }
 
     func assertConserved(_ r: Run, file: StaticString = #filePath, line: UInt = #line) {

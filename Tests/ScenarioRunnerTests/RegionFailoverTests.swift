@@ -44,18 +44,9 @@ final class RegionFailoverTests: XCTestCase {
         """
     }
 
-    /// The platform a factory built, kept for the test to inspect.
-    final class Built: @unchecked Sendable { var platform: LoomPlatform? }
 
     func run(_ yaml: String) throws -> (outcome: ReplicationRun.Outcome, platform: LoomPlatform) {
-        let scenario = try ScenarioLoader.load(yaml: yaml)
-        let built = Built()
-        let outcome = try ReplicationRun(scenario: scenario, index: 0).run { s, simulation in
-            let p = try PlatformAssembly.factory(s, simulation)
-            built.platform = p as? LoomPlatform
-            return p
-        }
-        return (outcome, try XCTUnwrap(built.platform))
+        try LoomPlatformRun.replicate(try ScenarioLoader.load(yaml: yaml))
     }
 
     func testFailoverWithinDetectionAndSwitchTimeToTheBestBackup() throws {
