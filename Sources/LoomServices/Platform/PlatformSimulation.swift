@@ -17,9 +17,7 @@ public final class PlatformSimulation: PlatformHost {
     /// Set (from a signal handler's flag check in `progress`) to stop at the next sample.
     public var interruptRequested = false
 
-    private var deployments: [Deployment] = []
-    private var costHooks: [(TimeAmount) -> Void] = []
-    private var finishHooks: [() -> Void] = []
+    private let loops = PlatformHostLoops()
     private static let sampleKind = EventKind("platform.sample")
     private static let warmUpKind = EventKind("platform.warmup-end")
 
@@ -40,11 +38,11 @@ public final class PlatformSimulation: PlatformHost {
     }
 
     /// Includes a deployment's pods in the cost accounting.
-    public func track(_ deployment: Deployment) { deployments.append(deployment) }
+    public func track(_ deployment: Deployment) { loops.track(deployment) }
     /// Adds a cost that accrues per interval (GPU-hours, reserved capacity).
-    public func accrue(_ hook: @escaping (TimeAmount) -> Void) { costHooks.append(hook) }
+    public func accrue(_ hook: @escaping (TimeAmount) -> Void) { loops.accrue(hook) }
     /// Runs when the run ends (services report in-flight work, close windows).
-    public func onFinish(_ hook: @escaping () -> Void) { finishHooks.append(hook) }
+    public func onFinish(_ hook: @escaping () -> Void) { loops.onFinish(hook) }
 
     /// What a run measured.
     public struct Result: Sendable {
@@ -81,9 +79,7 @@ public final class PlatformSimulation: PlatformHost {
             let next = min(reached + sampleInterval, end)
             // run(until:) only fails for a limit in the past, which `next` never is.
             try! runtime.run(until: next)
-            let interval = next - reached
-            for d in deployments { d.accrueCost(over: interval) }
-            for hook in costHooks { hook(interval) }
+            loops.accrueCosts(over: next - reached)
             context.metrics.sample(at: next)
             reached = next
             progress(reached)
@@ -92,7 +88,7 @@ public final class PlatformSimulation: PlatformHost {
                 break
             }
         }
-        for hook in finishHooks { hook() }
+        loops.finish()
         let snapshot = context.metrics.snapshot()
         let conservation = context.ledger.snapshot
         return Result(

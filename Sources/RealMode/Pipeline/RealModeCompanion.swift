@@ -33,30 +33,3 @@ public struct RealModeCompanion: Sendable {
         self.install = install
     }
 }
-
-/// The cost and end-of-run loops of a real-mode run: what `PlatformSimulation` does for a
-/// simulated run, driven by the session's metric samples on the wall clock.
-final class RealModeHostLoops {
-    private var deployments: [Deployment] = []
-    private var costHooks: [(TimeAmount) -> Void] = []
-    private var finishHooks: [() -> Void] = []
-    private var finished = false
-
-    func track(_ deployment: Deployment) { deployments.append(deployment) }
-    func accrue(_ hook: @escaping (TimeAmount) -> Void) { costHooks.append(hook) }
-    func onFinish(_ hook: @escaping () -> Void) { finishHooks.append(hook) }
-
-    /// Accrues every cost over `interval` (the wall time since the previous sample).
-    func accrueCosts(over interval: TimeAmount) {
-        guard interval.nanoseconds > 0 else { return }
-        for d in deployments { d.accrueCost(over: interval) }
-        for hook in costHooks { hook(interval) }
-    }
-
-    /// Runs the finish hooks once.
-    func finish() {
-        guard !finished else { return }
-        finished = true
-        for hook in finishHooks { hook() }
-    }
-}

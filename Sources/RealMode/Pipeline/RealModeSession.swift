@@ -35,7 +35,7 @@ final class RealModeSession: PlatformHost {
     private let redoneCounters: [VideoStage: MetricsRecorder.Counter]
     private(set) var stageSeconds: [VideoStage: [Double]] = [:]
     private(set) var notices: [String] = []
-    private let loops = RealModeHostLoops()
+    private let loops = PlatformHostLoops()
     /// The companion services' provenance lines (empty without companions).
     private(set) var companionProvenance: [(component: String, real: Bool, detail: String)] = []
     /// When the companions' last arrival is due; the run does not end before.

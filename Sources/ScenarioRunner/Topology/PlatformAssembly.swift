@@ -43,27 +43,27 @@ public final class LoomPlatform: PlatformInstance {
     /// Builds the services of `spec` on `host` (a simulated run, or real mode's wall-clock run);
     /// `context` (default: the host's) is a backup region's context when this is that region's
     /// copy of the platform.
-    public init(spec: PlatformSpec, host simulation: any PlatformHost, context regional: PlatformContext? = nil) throws {
+    public init(spec: PlatformSpec, host: any PlatformHost, context regional: PlatformContext? = nil) throws {
         self.spec = spec
-        self.context = regional ?? simulation.context
+        self.context = regional ?? host.context
         attributeStream = self.context.stream("platform.attributes")
         do {
             // Pools first: each Deployment finds its pool when the service creates it.
             for c in spec.nodePools {
                 let pool = try NodePool(configuration: c, context: context)
                 try context.nodePools.add(pool)
-                simulation.accrue { [unowned pool] interval in pool.accrueCost(over: interval) }
+                host.accrue { [unowned pool] interval in pool.accrueCost(over: interval) }
             }
             if let c = spec.ai {
                 let service = try AIMLService(configuration: c, context: context)
                 service.start()
-                simulation.accrue { [unowned service] interval in service.accrueCost(over: interval) }
+                host.accrue { [unowned service] interval in service.accrueCost(over: interval) }
                 ai = service
             }
             if let c = spec.analytics {
                 let service = try AnalyticsService(configuration: c, context: context)
                 service.start()
-                simulation.track(service.deployment)
+                host.track(service.deployment)
                 analytics = service
             }
             if let c = spec.streaming {
@@ -75,13 +75,13 @@ public final class LoomPlatform: PlatformInstance {
             if let c = spec.video {
                 let service = try VideoProcessingService(configuration: c, context: context)
                 service.start()
-                service.register(with: simulation)
+                service.register(with: host)
                 video = service
             }
             if let c = spec.users {
                 let service = try UserManagementService(configuration: c, context: context)
                 service.start()
-                service.attachCosts(to: simulation)
+                service.attachCosts(to: host)
                 users = service
             }
             if let c = spec.recording {
@@ -99,12 +99,12 @@ public final class LoomPlatform: PlatformInstance {
                     }
                 }
                 service.start()
-                service.attachCosts(to: simulation)
+                service.attachCosts(to: host)
                 recording = service
             }
             try startCrossServiceMechanisms()
             if let policy = spec.saga, policy.enabled { recordingSaga = try attachRecordingSaga(policy) }
-            regions = try buildRegions(host: simulation)
+            regions = try buildRegions(host: host)
         } catch let error as PlatformError {
             throw error
         } catch {
